@@ -1,0 +1,123 @@
+// The one API between the renderer and the core. Every call has a request and a
+// response schema; every transport (Electron IPC, the loopback web host) validates the
+// request on arrival and the client validates the response, so nothing untyped crosses.
+import { z } from 'zod'
+import {
+  AcquireResult,
+  AppInfo,
+  CaseSummary,
+  CustodyEntry,
+  EvidenceItem,
+  RecentCase,
+  Settings,
+  VerifyReport
+} from './model'
+
+const Empty = z.object({}).strict()
+const JobStarted = z.object({ jobId: z.string() })
+const TimeZoneName = z.string().min(1).max(64)
+
+export const contract = {
+  'app.info': { request: Empty, response: AppInfo },
+  'settings.get': { request: Empty, response: Settings },
+  'settings.update': { request: Settings.partial().strict(), response: Settings },
+
+  'case.create': {
+    request: z
+      .object({
+        dir: z.string().min(1),
+        name: z.string().min(1).max(200),
+        examiner: z.string().min(1).max(200).optional(),
+        timeZone: TimeZoneName.optional()
+      })
+      .strict(),
+    response: CaseSummary
+  },
+  'case.open': { request: z.object({ dir: z.string().min(1) }).strict(), response: CaseSummary },
+  'case.close': { request: Empty, response: z.object({ closed: z.boolean() }) },
+  'case.current': { request: Empty, response: CaseSummary.nullable() },
+  'case.recent': { request: Empty, response: z.array(RecentCase) },
+  'case.setTimeZone': {
+    request: z.object({ timeZone: TimeZoneName, reason: z.string().max(2000).default('') }).strict(),
+    response: CaseSummary
+  },
+  'case.verify': { request: Empty, response: JobStarted },
+
+  'evidence.list': { request: Empty, response: z.array(EvidenceItem) },
+  'evidence.acquire': {
+    request: z
+      .object({ paths: z.array(z.string().min(1)).min(1).max(10_000), note: z.string().max(10_000).default('') })
+      .strict(),
+    response: JobStarted
+  },
+
+  'custody.list': {
+    request: z
+      .object({ afterSeq: z.number().int().nonnegative().default(0), limit: z.number().int().min(1).max(10_000).default(1000) })
+      .strict(),
+    response: z.array(CustodyEntry)
+  },
+
+  'jobs.cancel': { request: z.object({ jobId: z.string().min(1) }).strict(), response: z.object({ cancelled: z.boolean() }) }
+} as const
+
+export type Contract = typeof contract
+export type Method = keyof Contract
+export type Request<M extends Method> = z.input<Contract[M]['request']>
+export type ParsedRequest<M extends Method> = z.output<Contract[M]['request']>
+export type Response<M extends Method> = z.output<Contract[M]['response']>
+
+export const methods = Object.keys(contract) as Method[]
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name)
+}
+
+/** The result each kind of long-running job delivers with `job.done`. */
+export const jobResults = {
+  acquire: AcquireResult,
+  verify: VerifyReport,
+  upload: AcquireResult
+} as const
+export type JobKind = keyof typeof jobResults
+export const JobKindSchema = z.enum(['acquire', 'verify', 'upload'])
+export type JobResult<K extends JobKind> = z.output<(typeof jobResults)[K]>
+
+export const ErrorCode = z.enum(['BAD_REQUEST', 'NO_CASE', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'INTEGRITY', 'INTERNAL'])
+export type ErrorCode = z.infer<typeof ErrorCode>
+export const ApiErrorBody = z.object({ code: ErrorCode, message: z.string() })
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>
+
+/** What a transport sends back for every call. */
+export const Envelope = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiErrorBody })
+])
+export type Envelope = z.infer<typeof Envelope>
+
+/** What a transport sends to ask for a call. */
+export const CallMessage = z.object({ method: z.string().max(100), params: z.unknown() }).strict()
+
+const JobBase = { jobId: z.string(), kind: JobKindSchema }
+export const JobProgress = z.object({
+  type: z.literal('job.progress'),
+  ...JobBase,
+  label: z.string(),
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative().nullable(),
+  itemsDone: z.number().int().nonnegative(),
+  itemsTotal: z.number().int().nonnegative().nullable(),
+  bytesPerSecond: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable()
+})
+export type JobProgress = z.infer<typeof JobProgress>
+
+export const ServerEvent = z.discriminatedUnion('type', [
+  JobProgress,
+  z.object({ type: z.literal('job.done'), ...JobBase, result: z.unknown() }),
+  z.object({ type: z.literal('job.failed'), ...JobBase, error: ApiErrorBody }),
+  z.object({ type: z.literal('job.cancelled'), ...JobBase }),
+  z.object({ type: z.literal('case.changed'), summary: CaseSummary.nullable() })
+])
+export type ServerEvent = z.infer<typeof ServerEvent>
+
+export { ipcChannels } from './bridge'
