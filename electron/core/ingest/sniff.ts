@@ -1,0 +1,42 @@
+// Format detection: every importer rates the first 64 KiB; the highest confidence wins.
+import { open } from 'node:fs/promises'
+import { basename } from 'node:path'
+import type { Importer, SniffInput } from './types'
+
+export const SNIFF_BYTES = 64 * 1024
+
+export async function readSniffInput(path: string, fileName = basename(path)): Promise<SniffInput> {
+  const fh = await open(path, 'r')
+  try {
+    const head = Buffer.alloc(SNIFF_BYTES)
+    const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0)
+    const bytes = head.subarray(0, bytesRead)
+    const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '')
+    const all = text.split(/\r?\n/)
+    const cut = bytesRead === SNIFF_BYTES
+    const lines = (cut ? all.slice(0, -1) : all).filter((l, i, arr) => l !== '' || i < arr.length - 1)
+    return { head: bytes, text, lines, fileName }
+  } finally {
+    await fh.close()
+  }
+}
+
+export interface SniffScore {
+  id: string
+  name: string
+  confidence: number
+}
+
+export function rankImporters(importers: Importer[], input: SniffInput): SniffScore[] {
+  return importers
+    .map((i) => {
+      let confidence = 0
+      try {
+        confidence = Math.max(0, Math.min(1, i.sniff(input)))
+      } catch {
+        confidence = 0
+      }
+      return { id: i.id, name: i.name, confidence }
+    })
+    .sort((a, b) => b.confidence - a.confidence)
+}
