@@ -49,7 +49,12 @@ export function StartView(props: { current: CaseSummary | null; onError: (m: str
 
   const create = (e: FormEvent): void => {
     e.preventDefault()
-    void run(() => api().call('case.create', { dir, name, examiner: examiner || undefined, timeZone: timeZone || undefined }))
+    void run(async () => {
+      // The examiner named here is the person at the keyboard: later custody entries carry it too.
+      const settings = await api().call('settings.get', {})
+      if (examiner && examiner !== settings.examinerName) await api().call('settings.update', { examinerName: examiner })
+      return api().call('case.create', { dir, name, examiner: examiner || undefined, timeZone: timeZone || undefined })
+    })
   }
   const open = (e: FormEvent): void => {
     e.preventDefault()
