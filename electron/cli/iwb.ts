@@ -2,7 +2,7 @@
 // Exit codes: 0 ok, 1 integrity failure, 2 usage or input error.
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { parseArgs } from 'node:util'
 import { TOOL_NAME, TOOL_VERSION } from '../core/appIdentity'
 import { CaseError, CaseFolder } from '../core/case/caseFolder'
 import { listCustody } from '../core/case/custody'
@@ -12,20 +12,10 @@ import { verifyCase } from '../core/case/verify'
 import { locateTools } from '../core/media/ffmpegLocator'
 import { SettingsError, SettingsStore } from '../core/settings/settingsStore'
 import { Settings } from '@shared/model'
+import { EXIT_INTEGRITY, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandContext } from './command'
+import { importCommands } from './importCommands'
 import { formatBytes, printJson, progressPrinter } from './output'
 
-export const EXIT_OK = 0
-export const EXIT_INTEGRITY = 1
-export const EXIT_USAGE = 2
-
-class UsageError extends Error {}
-
-interface Command {
-  summary: string
-  usage: string
-  options: NonNullable<ParseArgsConfig['options']>
-  run(positionals: string[], values: Record<string, string | boolean | (string | boolean)[] | undefined>): Promise<number>
-}
 
 const settingsStore = new SettingsStore()
 
@@ -166,6 +156,8 @@ const commands: Record<string, Command> = {
     }
   },
 
+  ...importCommands,
+
   about: {
     summary: 'Versions of the app, Node, SQLite and ffmpeg.',
     usage: 'iwb about [--json]',
@@ -225,7 +217,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true })
-    return await command.run(positionals, values)
+    const ctx: CommandContext = { examiner: () => settingsStore.get().examinerName }
+    return await command.run(positionals, values, ctx)
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`iwb ${name}: ${(err as Error).message}\nusage: ${command.usage}`)

@@ -109,6 +109,7 @@ export class CaseFolder {
     if (!options.readonly) {
       for (const d of [layout.evidence, layout.incoming, layout.derived, layout.exports]) mkdirSync(d, { recursive: true })
       folder.discardInterruptedIntake()
+      folder.recordInterruptedImports()
     }
     return folder
   }
@@ -168,6 +169,48 @@ export class CaseFolder {
 
   close(): void {
     if (this.db.open) this.db.close()
+  }
+
+  /**
+   * An import holds the write lock from start to commit, so an 'import.started' entry with
+   * no ending entry, found while nobody holds the lock, is an import that died (crash,
+   * kill, power loss). Its events were rolled back by SQLite; custody says so.
+   */
+  private recordInterruptedImports(): void {
+    const ended = new Set(['import.completed', 'import.failed', 'import.cancelled', 'import.interrupted'])
+    const open = new Map<string, string>()
+    for (const row of this.db
+      .prepare("SELECT action, object, details FROM custody WHERE action LIKE 'import.%' ORDER BY seq")
+      .iterate() as Iterable<{ action: string; object: string; details: string }>) {
+      const id = (JSON.parse(row.details) as { importId?: string }).importId
+      if (!id) continue
+      if (row.action === 'import.started') open.set(id, row.object)
+      else if (ended.has(row.action)) open.delete(id)
+    }
+    if (open.size === 0) return
+    const previousTimeout = this.db.pragma('busy_timeout', { simple: true })
+    this.db.pragma('busy_timeout = 0')
+    try {
+      this.db.exec('BEGIN IMMEDIATE')
+    } catch {
+      return // another process is importing right now
+    } finally {
+      this.db.pragma(`busy_timeout = ${Number(previousTimeout)}`)
+    }
+    try {
+      for (const [importId, object] of open) {
+        appendCustody(this.db, {
+          examiner: this.info().examiner,
+          action: 'import.interrupted',
+          object,
+          details: { importId, reason: 'the import stopped before it finished (crash or kill); none of its events were kept' }
+        })
+      }
+      this.db.exec('COMMIT')
+    } catch (err) {
+      this.db.exec('ROLLBACK')
+      throw err
+    }
   }
 
   /**

@@ -74,6 +74,87 @@ export const migrations: Migration[] = [
       CREATE TRIGGER custody_append_only_delete BEFORE DELETE ON custody
         BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;
     `
+  },
+  {
+    version: 2,
+    description: 'sources, normalised events with byte references, import issues, full-text search',
+    sql: `
+      -- One row per imported evidence file: the format and every time decision used to read it.
+      CREATE TABLE source (
+        id INTEGER PRIMARY KEY,
+        evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+        format TEXT NOT NULL,
+        format_chosen_by TEXT NOT NULL CHECK (format_chosen_by IN ('detected', 'user')),
+        detection TEXT NOT NULL DEFAULT '[]',
+        time_zone TEXT NOT NULL,
+        explicit_year INTEGER,
+        clock_offset_us INTEGER NOT NULL DEFAULT 0,
+        imported_us INTEGER NOT NULL,
+        examiner TEXT NOT NULL,
+        event_count INTEGER NOT NULL,
+        bad_count INTEGER NOT NULL,
+        invalid_utf8_count INTEGER NOT NULL DEFAULT 0,
+        first_us INTEGER,
+        last_us INTEGER,
+        decisions TEXT NOT NULL DEFAULT '{}',
+        notes TEXT NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX source_by_evidence ON source(evidence_id);
+
+      -- ts is the corrected UTC time (µs); source_ts the time as the source's clock said it
+      -- (after zone and year decisions, before the clock offset). ref_* point at the exact
+      -- bytes of the evidence file. flags: 1 DST-ambiguous, 2 DST gap, 4 year inferred,
+      -- 8 source zone assumed, 16 invalid UTF-8 replaced.
+      CREATE TABLE event (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES source(id),
+        ts INTEGER NOT NULL,
+        source_ts INTEGER NOT NULL,
+        raw_time TEXT NOT NULL,
+        category TEXT NOT NULL,
+        action TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        actor TEXT,
+        actor_id TEXT,
+        host TEXT,
+        src_ip TEXT,
+        dst_ip TEXT,
+        location TEXT,
+        message TEXT NOT NULL,
+        fields TEXT,
+        ref_offset INTEGER NOT NULL,
+        ref_length INTEGER NOT NULL,
+        ref_line INTEGER,
+        ref_record INTEGER,
+        flags INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX event_by_ts ON event(ts);
+      CREATE INDEX event_by_source_ts ON event(source_id, ts);
+      CREATE INDEX event_by_actor ON event(actor, ts) WHERE actor IS NOT NULL;
+      CREATE INDEX event_by_actor_id ON event(actor_id, ts) WHERE actor_id IS NOT NULL;
+      CREATE INDEX event_by_location ON event(location, ts) WHERE location IS NOT NULL;
+      CREATE INDEX event_by_host ON event(host, ts) WHERE host IS NOT NULL;
+      CREATE INDEX event_by_src_ip ON event(src_ip, ts) WHERE src_ip IS NOT NULL;
+      CREATE INDEX event_by_category ON event(category, ts);
+
+      -- Free-text search over what investigators type: message, people, hosts, places.
+      CREATE VIRTUAL TABLE event_fts USING fts5(
+        message, actor, host, location, action,
+        content = 'event', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+      );
+
+      -- Lines or records that could not be read (first ones per source, for the report).
+      CREATE TABLE import_issue (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES source(id),
+        line INTEGER,
+        record INTEGER,
+        byte_offset INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        excerpt TEXT NOT NULL
+      );
+      CREATE INDEX import_issue_by_source ON import_issue(source_id, id);
+    `
   }
 ]
 
