@@ -16,7 +16,8 @@ export default defineConfig({
           index: resolve(root, 'electron/main/index.ts'),
           iwb: resolve(root, 'electron/cli/iwb.ts'),
           web: resolve(root, 'electron/web/host.ts'),
-          start: resolve(root, 'electron/launcher/start.ts')
+          start: resolve(root, 'electron/launcher/start.ts'),
+          importWorker: resolve(root, 'electron/core/ingest/importWorker.ts')
         }
       }
     }

@@ -12,10 +12,59 @@ import {
   Settings,
   VerifyReport
 } from './model'
+import { EventRecord, FormatInfo, ImportIssue, ImportReport, SourceSummary, Detection, TimeDecisionsSchema } from './ingestModel'
 
 const Empty = z.object({}).strict()
 const JobStarted = z.object({ jobId: z.string() })
 const TimeZoneName = z.string().min(1).max(64)
+
+/** A clock offset as investigators write it: +43s, -1m30s, +250ms, -00:01:30. */
+const ClockOffsetText = z.string().max(40).regex(/^[+-]?(\d+(\.\d+)?(h|m|s|ms|us)\s*)+$|^[+-]?\d+:\d{2}:\d{2}(\.\d{1,6})?$/, 'a clock offset such as +43s or -00:01:30')
+
+const ImportPreview = z.object({
+  detection: z.array(Detection),
+  format: z.string().nullable(),
+  formatName: z.string().nullable(),
+  message: z.string(),
+  events: z.array(
+    z.object({
+      line: z.number().int().nullable(),
+      record: z.number().int().nullable(),
+      rawTime: z.string(),
+      sourceTs: z.string(),
+      ts: z.string(),
+      category: z.string(),
+      action: z.string(),
+      outcome: z.string(),
+      actor: z.string().nullable(),
+      location: z.string().nullable(),
+      message: z.string(),
+      flags: z.array(z.string())
+    })
+  ),
+  issues: z.array(ImportIssue),
+  time: TimeDecisionsSchema.nullable(),
+  notes: z.array(z.string())
+})
+export type ImportPreview = z.infer<typeof ImportPreview>
+
+const EventQuery = z
+  .object({
+    from: z.string().max(40).nullable().default(null),
+    to: z.string().max(40).nullable().default(null),
+    q: z.string().max(500).nullable().default(null),
+    sourceId: z.number().int().positive().nullable().default(null),
+    category: z.string().max(40).nullable().default(null),
+    action: z.string().max(200).nullable().default(null),
+    outcome: z.enum(['success', 'failure', 'unknown']).nullable().default(null),
+    actor: z.string().max(500).nullable().default(null),
+    location: z.string().max(500).nullable().default(null),
+    host: z.string().max(500).nullable().default(null),
+    ip: z.string().max(100).nullable().default(null),
+    limit: z.number().int().min(1).max(10_000).default(500),
+    after: z.object({ ts: z.string().max(40), id: z.number().int() }).nullable().default(null)
+  })
+  .strict()
 
 export const contract = {
   'app.info': { request: Empty, response: AppInfo },
@@ -58,6 +107,51 @@ export const contract = {
     response: z.array(CustodyEntry)
   },
 
+  'formats.list': { request: Empty, response: z.array(FormatInfo) },
+  'import.preview': {
+    request: z
+      .object({
+        evidenceId: z.number().int().positive(),
+        format: z.string().max(100).nullable().default(null),
+        timeZone: TimeZoneName.nullable().default(null),
+        year: z.number().int().min(1970).max(2100).nullable().default(null),
+        offset: ClockOffsetText.default('0s'),
+        limit: z.number().int().min(1).max(200).default(20)
+      })
+      .strict(),
+    response: ImportPreview
+  },
+  'import.start': {
+    request: z
+      .object({
+        evidenceId: z.number().int().positive(),
+        format: z.string().max(100).nullable().default(null),
+        timeZone: TimeZoneName.nullable().default(null),
+        year: z.number().int().min(1970).max(2100).nullable().default(null),
+        offset: ClockOffsetText.default('0s')
+      })
+      .strict(),
+    response: JobStarted
+  },
+  'sources.list': { request: Empty, response: z.array(SourceSummary) },
+  'sources.setTime': {
+    request: z
+      .object({
+        sourceId: z.number().int().positive(),
+        timeZone: TimeZoneName.optional(),
+        year: z.number().int().min(1970).max(2100).nullable().optional(),
+        offset: ClockOffsetText.optional(),
+        reason: z.string().min(1, 'say why the time reading changes').max(2000)
+      })
+      .strict(),
+    response: JobStarted
+  },
+  'events.query': { request: EventQuery, response: z.array(EventRecord) },
+  'events.get': {
+    request: z.object({ id: z.number().int().positive() }).strict(),
+    response: z.object({ event: EventRecord, original: z.string(), originalTruncated: z.boolean() })
+  },
+
   'jobs.cancel': { request: z.object({ jobId: z.string().min(1) }).strict(), response: z.object({ cancelled: z.boolean() }) }
 } as const
 
@@ -76,10 +170,12 @@ export function isMethod(name: unknown): name is Method {
 export const jobResults = {
   acquire: AcquireResult,
   verify: VerifyReport,
-  upload: AcquireResult
+  upload: AcquireResult,
+  import: z.array(ImportReport),
+  retime: SourceSummary
 } as const
 export type JobKind = keyof typeof jobResults
-export const JobKindSchema = z.enum(['acquire', 'verify', 'upload'])
+export const JobKindSchema = z.enum(['acquire', 'verify', 'upload', 'import', 'retime'])
 export type JobResult<K extends JobKind> = z.output<(typeof jobResults)[K]>
 
 export const ErrorCode = z.enum(['BAD_REQUEST', 'NO_CASE', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'INTEGRITY', 'INTERNAL'])

@@ -4,7 +4,7 @@ import type { ImportReport } from '@shared/ingestModel'
 import { isValidTimeZone } from '@shared/time'
 import { CaseFolder } from '../core/case/caseFolder'
 import { acquireEvidence } from '../core/case/intake'
-import { importEvidence } from '../core/ingest/importPipeline'
+import { importEvidenceExpanding } from '../core/ingest/importAny'
 import { importers } from '../core/ingest/registry'
 import { formatClockOffset, parseClockOffset } from '../core/ingest/timeResolve'
 import { listSources, queryEvents } from '../core/timeline/eventQuery'
@@ -94,7 +94,7 @@ export const importCommands: Record<string, Command> = {
           }
           if (acquired.outcome === 'duplicate' && !v.json) console.log(`evidence  ${file} is already evidence #${acquired.existingId}; importing that item`)
           const progress = v.json ? null : progressPrinter(`Importing ${file}`)
-          const report = await importEvidence(folder, {
+          const results = await importEvidenceExpanding(folder, {
             evidenceId: acquired.evidence.id,
             examiner,
             format: format ?? null,
@@ -104,8 +104,8 @@ export const importCommands: Record<string, Command> = {
             onProgress: (p) => progress?.update(p.bytesDone, p.bytesTotal)
           })
           progress?.end()
-          reports.push(report)
-          if (!v.json) printReport(report)
+          reports.push(...results)
+          if (!v.json) results.forEach(printReport)
         }
       } finally {
         folder.close()

@@ -4,10 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BenchResult } from './benchUtil'
+import { benchImport } from './importBench'
 import { benchIntake } from './intakeBench'
 
 const benches: Record<string, (work: string) => Promise<BenchResult>> = {
-  intake: (w) => benchIntake(w)
+  intake: (w) => benchIntake(w),
+  import: (w) => benchImport(w)
 }
 
 async function main(): Promise<void> {

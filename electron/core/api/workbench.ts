@@ -26,6 +26,14 @@ import { locateTools } from '../media/ffmpegLocator'
 import { SettingsStore } from '../settings/settingsStore'
 import { ApiError, toApiError } from './errors'
 import { JobManager } from './jobs'
+import { Worker } from 'node:worker_threads'
+import { importers } from '../ingest/registry'
+import { previewImport } from '../ingest/preview'
+import { rederiveSource } from '../ingest/rederive'
+import { parseClockOffset } from '../ingest/timeResolve'
+import { importWorkerPath, WorkerMessage, type WorkerRequest } from '../ingest/importWorkerProtocol'
+import { getEvent, listSources, originalBytes, queryEvents } from '../timeline/eventQuery'
+import type { ImportReport } from '@shared/ingestModel'
 
 type Handlers = { [M in Method]: (params: ParsedRequest<M>) => Promise<Response<M>> | Response<M> }
 
@@ -40,6 +48,8 @@ export class Workbench {
   private folder: CaseFolder | null = null
   private readonly listeners = new Set<(event: ServerEvent) => void>()
   private readonly handlers: Handlers
+  /** Jobs that write to the case take turns: SQLite has one writer at a time. */
+  private writeQueue: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly options: WorkbenchOptions) {
     this.settings = options.settings ?? new SettingsStore()
@@ -87,7 +97,7 @@ export class Workbench {
   startAcquire(sources: IntakeSource[], note: string, kind: 'acquire' | 'upload' = 'acquire', cleanup?: () => Promise<void>): string {
     const folder = this.requireCase()
     const examiner = this.settings.get().examinerName
-    return this.jobs.start(kind, `Acquiring ${sources.length} file${sources.length === 1 ? '' : 's'}`, async (job) => {
+    return this.jobs.start(kind, `Acquiring ${sources.length} file${sources.length === 1 ? '' : 's'}`, (job) => this.exclusive(async () => {
       try {
         const sizes = await Promise.all(sources.map((s) => stat(s.path).then((st) => st.size, () => 0)))
         job.setTotals(sizes.reduce((a, b) => a + b, 0), sources.length)
@@ -103,6 +113,36 @@ export class Workbench {
       } finally {
         await cleanup?.()
       }
+    }))
+  }
+
+  /** Runs `work` after every write job queued before it has finished. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.writeQueue.then(work, work)
+    this.writeQueue = next.catch(() => undefined)
+    return next
+  }
+
+  /** Runs one import in the worker thread; cancelling the job cancels the worker's import. */
+  private importInWorker(request: Omit<Extract<WorkerRequest, { type: 'start' }>, 'type' | 'sqliteBinding'>, signal: AbortSignal, onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void): Promise<ImportReport[]> {
+    return new Promise((resolvePromise, reject) => {
+      const worker = new Worker(importWorkerPath())
+      const onAbort = (): void => worker.postMessage({ type: 'cancel' } satisfies WorkerRequest)
+      signal.addEventListener('abort', onAbort)
+      const done = (fn: () => void): void => {
+        signal.removeEventListener('abort', onAbort)
+        void worker.terminate()
+        fn()
+      }
+      worker.on('message', (raw: unknown) => {
+        const m = WorkerMessage.safeParse(raw)
+        if (!m.success) return done(() => reject(new Error('The import worker sent a malformed message.')))
+        if (m.data.type === 'progress') onProgress(m.data)
+        else if (m.data.type === 'done') done(() => resolvePromise(m.data.type === 'done' ? m.data.reports : (undefined as never)))
+        else done(() => reject(new Error(m.data.type === 'error' ? m.data.message : 'import failed')))
+      })
+      worker.on('error', (err) => done(() => reject(err)))
+      worker.postMessage({ type: 'start', ...request, sqliteBinding: process.env.IWB_SQLITE_BINDING ?? null } satisfies WorkerRequest)
     })
   }
 
@@ -189,7 +229,7 @@ export class Workbench {
       'case.verify': () => {
         const folder = this.requireCase()
         const examiner = this.settings.get().examinerName
-        const jobId = this.jobs.start('verify', 'Verifying case', async (job) => {
+        const jobId = this.jobs.start('verify', 'Verifying case', (job) => this.exclusive(async () => {
           const items = listEvidence(folder.db)
           job.setTotals(
             items.reduce((a, i) => a + i.size, 0),
@@ -203,7 +243,7 @@ export class Workbench {
           })
           this.emitCaseChanged()
           return report
-        })
+        }))
         return { jobId }
       },
 
@@ -216,6 +256,62 @@ export class Workbench {
       }),
 
       'custody.list': ({ afterSeq, limit }) => listCustody(this.requireCase().db, afterSeq, limit),
+
+      'formats.list': () => importers.map((i) => ({ id: i.id, name: i.name, description: i.description })),
+      'import.preview': (req) =>
+        previewImport(this.requireCase(), { ...req, offsetUs: parseClockOffset(req.offset) }),
+      'import.start': (req) => {
+        const folder = this.requireCase()
+        const offsetUs = parseClockOffset(req.offset)
+        const examiner = this.settings.get().examinerName
+        const name = listEvidence(folder.db).find((e) => e.id === req.evidenceId)?.originalName ?? `evidence #${req.evidenceId}`
+        let lastBytes = 0
+        const jobId = this.jobs.start('import', `Importing ${name}`, (job) =>
+          this.exclusive(async () => {
+            const reports = await this.importInWorker(
+              { caseDir: folder.dir, evidenceId: req.evidenceId, examiner, format: req.format, timeZone: req.timeZone, year: req.year, offsetUs },
+              job.signal,
+              (p) => {
+                job.setTotals(p.bytesTotal, null)
+                job.addBytes(p.bytesDone - lastBytes)
+                lastBytes = p.bytesDone
+                job.setItems(p.events)
+              }
+            )
+            this.emitCaseChanged()
+            return reports
+          })
+        )
+        return { jobId }
+      },
+      'sources.list': () => listSources(this.requireCase().db),
+      'sources.setTime': (req) => {
+        const folder = this.requireCase()
+        const examiner = this.settings.get().examinerName
+        const change = {
+          timeZone: req.timeZone,
+          year: req.year,
+          offsetUs: req.offset === undefined ? undefined : parseClockOffset(req.offset),
+          reason: req.reason
+        }
+        const jobId = this.jobs.start('retime', `Re-reading times of source #${req.sourceId}`, () =>
+          this.exclusive(async () => {
+            const summary = await rederiveSource(folder, req.sourceId, change, examiner)
+            this.emitCaseChanged()
+            return summary
+          })
+        )
+        return { jobId }
+      },
+      'events.query': (f) => queryEvents(this.requireCase().db, f),
+      'events.get': async ({ id }) => {
+        const folder = this.requireCase()
+        const event = getEvent(folder.db, id)
+        if (!event) throw new ApiError('NOT_FOUND', `There is no event #${id}.`)
+        const limit = 64 * 1024
+        const bytes = await originalBytes(folder, event, limit)
+        return { event, original: bytes.toString('utf8'), originalTruncated: event.ref.length > limit }
+      },
 
       'jobs.cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) })
     }

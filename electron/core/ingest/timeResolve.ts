@@ -60,6 +60,7 @@ export class TimeResolver {
   private lastMonth = 0
   private recordIndex = 0
   private readonly decisions: TimeDecisions
+  private readonly offsetCache = new Map<number, { offset: number; ambiguous: boolean; gap: boolean }>()
 
   constructor(private readonly settings: TimeSettings) {
     this.zone = IANAZone.create(settings.timeZone)
@@ -136,6 +137,18 @@ export class TimeResolver {
    * offset before the gap is used (the clock had not yet jumped) and flagged.
    */
   private localOffset(wallMs: number): { offset: number; ambiguous: boolean; gap: boolean } {
+    // Zone rules change only on quarter-hour boundaries, and asking Intl for an offset is
+    // slow (tens of µs): cache the answer per quarter hour of wall-clock time.
+    const bucket = Math.floor(wallMs / 900_000)
+    const cached = this.offsetCache.get(bucket)
+    if (cached) return cached
+    if (this.offsetCache.size > 200_000) this.offsetCache.clear()
+    const answer = this.computeLocalOffset(bucket * 900_000)
+    this.offsetCache.set(bucket, answer)
+    return answer
+  }
+
+  private computeLocalOffset(wallMs: number): { offset: number; ambiguous: boolean; gap: boolean } {
     const candidates = new Set([this.zone.offset(wallMs - 86_400_000), this.zone.offset(wallMs + 86_400_000), this.zone.offset(wallMs)])
     const fits = [...candidates].filter((o) => this.zone.offset(wallMs - o * 60_000) === o)
     if (fits.length === 0) return { offset: this.zone.offset(wallMs - 86_400_000), ambiguous: false, gap: true }
