@@ -22,6 +22,8 @@ const TimeZoneName = z.string().min(1).max(64)
 const ClockOffsetText = z.string().max(40).regex(/^[+-]?(\d+(\.\d+)?(h|m|s|ms|us)\s*)+$|^[+-]?\d+:\d{2}:\d{2}(\.\d{1,6})?$/, 'a clock offset such as +43s or -00:01:30')
 
 const ImportPreview = z.object({
+  /** Set when the item is an archive: its members are expanded and imported one by one. */
+  archive: z.enum(['zip', 'gzip']).nullable(),
   detection: z.array(Detection),
   format: z.string().nullable(),
   formatName: z.string().nullable(),

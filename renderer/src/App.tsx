@@ -5,11 +5,32 @@ import type { CaseSummary } from '@shared/model'
 import { api } from './api/client'
 import { ErrorBanner, errorMessage } from './components/ErrorBanner'
 import { AboutView } from './views/AboutView'
+import { EventsView } from './views/EventsView'
 import { EvidenceView } from './views/EvidenceView'
+import { SourcesView } from './views/SourcesView'
 import { SettingsView } from './views/SettingsView'
 import { StartView } from './views/StartView'
 
-type View = 'case' | 'evidence' | 'settings' | 'about'
+type View = 'case' | 'evidence' | 'sources' | 'events' | 'settings' | 'about'
+
+const zones: string[] = (() => {
+  try {
+    return Intl.supportedValuesOf('timeZone')
+  } catch {
+    return ['UTC']
+  }
+})()
+
+/** One list of IANA zones for every time-zone field (input list="iwb-zones"). */
+function ZoneList() {
+  return (
+    <datalist id="iwb-zones">
+      {zones.map((z) => (
+        <option key={z} value={z} />
+      ))}
+    </datalist>
+  )
+}
 
 export function App() {
   const [view, setView] = useState<View>('case')
@@ -30,6 +51,8 @@ export function App() {
   const tabs: { id: View; label: string; needsCase?: boolean }[] = [
     { id: 'case', label: 'Case' },
     { id: 'evidence', label: 'Evidence', needsCase: true },
+    { id: 'sources', label: 'Sources', needsCase: true },
+    { id: 'events', label: 'Events', needsCase: true },
     { id: 'settings', label: 'Settings' },
     { id: 'about', label: 'About' }
   ]
@@ -56,6 +79,7 @@ export function App() {
         </nav>
       </header>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <ZoneList />
       <main>
         {view === 'case' && (
           <StartView
@@ -68,6 +92,8 @@ export function App() {
           />
         )}
         {view === 'evidence' && current && <EvidenceView current={current} onError={setError} />}
+        {view === 'sources' && current && <SourcesView current={current} onError={setError} />}
+        {view === 'events' && current && <EventsView current={current} onError={setError} />}
         {view === 'settings' && <SettingsView onError={setError} />}
         {view === 'about' && <AboutView onError={setError} />}
       </main>

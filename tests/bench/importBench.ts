@@ -29,15 +29,15 @@ async function generate(lines: number, syslogPath: string, csvPath: string): Pro
     bufLog += `${stamp} ${host} ${prog}: ${msg}\n`
     bufCsv += `${d.getTime() * 1000},"${stamp}",${host},"${prog}","${msg}"\n`
     if (i % 10_000 === 9_999) {
-      if (!log.write(bufLog)) await new Promise((r) => log.once('drain', r))
-      if (!csv.write(bufCsv)) await new Promise((r) => csv.once('drain', r))
+      if (!log.write(bufLog)) await new Promise<void>((r) => log.once('drain', () => r()))
+      if (!csv.write(bufCsv)) await new Promise<void>((r) => csv.once('drain', () => r()))
       bufLog = ''
       bufCsv = ''
     }
   }
   log.end(bufLog)
   csv.end(bufCsv)
-  await Promise.all([new Promise((r) => log.once('finish', r)), new Promise((r) => csv.once('finish', r))])
+  await Promise.all([new Promise<void>((r) => log.once('finish', () => r())), new Promise<void>((r) => csv.once('finish', () => r()))])
 }
 
 export async function benchImport(work: string, lines = 1_000_000): Promise<BenchResult> {

@@ -140,7 +140,7 @@ export const migrations: Migration[] = [
       -- Free-text search over what investigators type: message, people, hosts, places.
       CREATE VIRTUAL TABLE event_fts USING fts5(
         message, actor, host, location, action,
-        content = 'event', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2', detail = 'none'
+        content = 'event', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
       );
 
       -- Lines or records that could not be read (first ones per source, for the report).

@@ -4,6 +4,7 @@ import type { ImportPreview } from '@shared/contract'
 import { isoToMicros, microsToIso } from '@shared/time'
 import type { CaseFolder } from '../case/caseFolder'
 import { evidenceById } from '../case/evidence'
+import { detectArchiveKind } from './archive/inspectArchive'
 import { MIN_DETECT_CONFIDENCE } from './importPipeline'
 import { parseFile } from './parseFile'
 import { importers } from './registry'
@@ -16,10 +17,17 @@ export async function previewImport(
   const evidence = evidenceById(folder.db, req.evidenceId)
   if (!evidence) throw new Error(`There is no evidence #${req.evidenceId} in this case.`)
   const path = folder.evidencePath(evidence.sha256)
+  const archive = evidence.size > 0 ? await detectArchiveKind(path) : null
+  if (archive) {
+    return {
+      archive, detection: [], format: null, formatName: null, events: [], issues: [], time: null, notes: [],
+      message: `${evidence.originalName} is a ${archive === 'zip' ? 'ZIP' : 'gzip'} archive: each file in it becomes its own evidence item (unsafe members are refused) and is imported with the format detected for it.`
+    }
+  }
   const detection = rankImporters(importers, await readSniffInput(path, evidence.originalName)).slice(0, 5)
   const chosenId = req.format ?? (detection[0] && detection[0].confidence >= MIN_DETECT_CONFIDENCE ? detection[0].id : null)
   const importer = importers.find((i) => i.id === chosenId)
-  const empty: ImportPreview = { detection, format: null, formatName: null, message: '', events: [], issues: [], time: null, notes: [] }
+  const empty: ImportPreview = { archive: null, detection, format: null, formatName: null, message: '', events: [], issues: [], time: null, notes: [] }
   if (!importer) {
     return { ...empty, message: req.format ? `Unknown format ${req.format}.` : 'The format was not recognised: choose one.' }
   }

@@ -7,6 +7,7 @@ import { formatBytes } from '@shared/format'
 import { api, ApiCallError, JobCancelled } from '../api/client'
 import { errorMessage } from '../components/ErrorBanner'
 import { ProgressPanel } from '../components/ProgressPanel'
+import { ImportDialog } from './ImportDialog'
 
 interface RunningJob {
   title: string
@@ -23,6 +24,7 @@ export function EvidenceView(props: { current: CaseSummary; onError: (m: string)
   const [outcomes, setOutcomes] = useState<AcquireOutcome[]>([])
   const [report, setReport] = useState<VerifyReport | null>(null)
   const fileInput = useRef<HTMLInputElement>(null)
+  const [importing, setImporting] = useState<EvidenceItem | null>(null)
 
   const refresh = useCallback(async () => {
     try {
@@ -167,6 +169,10 @@ export function EvidenceView(props: { current: CaseSummary; onError: (m: string)
 
       {report && <VerifyResult report={report} />}
 
+      {importing && (
+        <ImportDialog item={importing} caseZone={props.current.timeZone} onClose={() => setImporting(null)} onError={props.onError} />
+      )}
+
       <section className="card" aria-label="Evidence items">
         <h2>Evidence ({items.length})</h2>
         <div className="table-wrap">
@@ -181,6 +187,7 @@ export function EvidenceView(props: { current: CaseSummary; onError: (m: string)
                 <th>Examiner</th>
                 <th>Note</th>
                 <th>Status</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -194,6 +201,11 @@ export function EvidenceView(props: { current: CaseSummary; onError: (m: string)
                   <td>{e.examiner}</td>
                   <td>{e.note}</td>
                   <td className={`status-${e.status}`}>{e.status}</td>
+                  <td>
+                    <button type="button" onClick={() => setImporting(e)} aria-label={`Import ${e.originalName}`}>
+                      Import…
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,17 +1,9 @@
 // Start screen: create a case, open one (recent cases), and the open case's summary.
-import { useEffect, useMemo, useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import type { CaseSummary, RecentCase } from '@shared/model'
 import { formatBytes } from '@shared/format'
 import { api } from '../api/client'
 import { errorMessage } from '../components/ErrorBanner'
-
-const zones: string[] = (() => {
-  try {
-    return (Intl as unknown as { supportedValuesOf(k: string): string[] }).supportedValuesOf('timeZone')
-  } catch {
-    return ['UTC']
-  }
-})()
 
 export function StartView(props: { current: CaseSummary | null; onError: (m: string) => void; onOpened: () => void }) {
   const [recent, setRecent] = useState<RecentCase[]>([])
@@ -33,7 +25,6 @@ export function StartView(props: { current: CaseSummary | null; onError: (m: str
       }, () => undefined)
   }, [props.current?.caseId])
 
-  const zoneOptions = useMemo(() => zones.map((z) => <option key={z} value={z} />), [])
 
   async function run(action: () => Promise<unknown>): Promise<void> {
     setBusy(true)
@@ -114,7 +105,6 @@ export function StartView(props: { current: CaseSummary | null; onError: (m: str
             Case time zone
             <input value={timeZone} onChange={(e) => setTimeZone(e.target.value)} list="iwb-zones" />
           </label>
-          <datalist id="iwb-zones">{zoneOptions}</datalist>
           <button type="submit" disabled={busy}>
             Create case
           </button>

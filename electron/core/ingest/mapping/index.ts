@@ -1,0 +1,6 @@
+// Mapping profiles: user-defined importers for CSV / TSV / JSON-lines exports that no
+// built-in importer knows, saved as reusable JSON files.
+export { createMappedImporter, checkProfileAgainstHeader } from './mappedImporter'
+export { MappingProfile, MappingColumns, parseMappingProfile, loadMappingProfile, saveProfile, listProfiles, type ProfileListing } from './profile'
+export { suggestMapping, suggestTimeFormat, type MappingSuggestion } from './suggestMapping'
+export { checkTimeFormat, timeReader } from './timeFormat'

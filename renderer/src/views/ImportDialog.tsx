@@ -1,0 +1,158 @@
+// The import dialog: detected format (or the investigator's choice), the time decisions
+// (zone for zone-less stamps, year for year-less ones, clock offset), a preview of the
+// first events with raw and resolved time side by side, then the import with progress,
+// cancel and its report.
+import { useEffect, useState } from 'react'
+import type { ImportPreview, JobProgress } from '@shared/contract'
+import type { FormatInfo, ImportReport } from '@shared/ingestModel'
+import type { EvidenceItem } from '@shared/model'
+import { api, JobCancelled } from '../api/client'
+import { errorMessage } from '../components/ErrorBanner'
+import { ProgressPanel } from '../components/ProgressPanel'
+import { ImportReportView } from './ImportReportView'
+
+export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onClose: () => void; onError: (m: string) => void }) {
+  const [formats, setFormats] = useState<FormatInfo[]>([])
+  const [format, setFormat] = useState('')
+  const [timeZone, setTimeZone] = useState(props.caseZone)
+  const [year, setYear] = useState('')
+  const [offset, setOffset] = useState('0s')
+  const [preview, setPreview] = useState<ImportPreview | null>(null)
+  const [job, setJob] = useState<{ jobId: string; progress: JobProgress | null } | null>(null)
+  const [reports, setReports] = useState<ImportReport[] | null>(null)
+
+  const request = () => ({
+    evidenceId: props.item.id,
+    format: format || null,
+    timeZone: timeZone || null,
+    year: year ? Number(year) : null,
+    offset: offset || '0s'
+  })
+
+  useEffect(() => {
+    api().call('formats.list', {}).then(setFormats, (e: unknown) => props.onError(errorMessage(e)))
+  }, [])
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      api()
+        .call('import.preview', { ...request(), limit: 20 })
+        .then(setPreview, (e: unknown) => props.onError(errorMessage(e)))
+    }, 250)
+    return () => clearTimeout(timer)
+  }, [format, timeZone, year, offset])
+
+  async function start(): Promise<void> {
+    try {
+      const { jobId } = await api().call('import.start', request())
+      setJob({ jobId, progress: null })
+      setReports(await api().waitForJob(jobId, 'import', (p) => setJob({ jobId, progress: p })))
+    } catch (e) {
+      if (!(e instanceof JobCancelled)) props.onError(errorMessage(e))
+      else setReports(null)
+    } finally {
+      setJob(null)
+    }
+  }
+
+  const best = preview?.detection[0]
+  return (
+    <section className="card dialog" role="dialog" aria-label="Import evidence">
+      <div className="dialog-head">
+        <h2>Import {props.item.originalName}</h2>
+        <button type="button" onClick={props.onClose} aria-label="Close import dialog">
+          Close
+        </button>
+      </div>
+      <div className="form-grid">
+        <label>
+          Format
+          <select value={format} onChange={(e) => setFormat(e.target.value)}>
+            <option value="">
+              Detect automatically{best ? ` (best guess: ${best.name}, ${Math.round(best.confidence * 100)}%)` : ''}
+            </option>
+            {formats.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name} ({f.id})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Time zone for zone-less times
+          <input value={timeZone} onChange={(e) => setTimeZone(e.target.value)} list="iwb-zones" />
+        </label>
+        <label>
+          Year for year-less times
+          <input value={year} onChange={(e) => setYear(e.target.value.replace(/\D/g, '').slice(0, 4))} placeholder="infer from file time" inputMode="numeric" />
+        </label>
+        <label>
+          Clock offset
+          <input value={offset} onChange={(e) => setOffset(e.target.value)} placeholder="+43s, -1m30s" />
+        </label>
+      </div>
+
+      {preview && (
+        <>
+          <p className="muted" role="status" aria-label="Preview status">
+            {preview.message}
+            {preview.time?.yearInference && ` Year ${preview.time.yearInference.firstYear} (${preview.time.yearInference.basis}).`}
+            {preview.notes.map((n) => ` ${n}.`)}
+          </p>
+          <div className="table-wrap">
+            <table aria-label="Preview">
+              <thead>
+                <tr>
+                  <th>Line</th>
+                  <th>Raw time</th>
+                  <th>Source clock (UTC)</th>
+                  <th>Corrected (UTC)</th>
+                  <th>Action</th>
+                  <th>Outcome</th>
+                  <th>Actor</th>
+                  <th>Location</th>
+                  <th>Message</th>
+                  <th>Flags</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.events.map((e, i) => (
+                  <tr key={i}>
+                    <td>{e.line ?? `#${e.record}`}</td>
+                    <td className="mono">{e.rawTime}</td>
+                    <td className="mono">{e.sourceTs}</td>
+                    <td className="mono">{e.ts}</td>
+                    <td>{e.action}</td>
+                    <td>{e.outcome}</td>
+                    <td>{e.actor}</td>
+                    <td>{e.location}</td>
+                    <td className="details">{e.message}</td>
+                    <td>{e.flags.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {preview.issues.length > 0 && (
+            <ul className="issues" aria-label="Preview problems">
+              {preview.issues.map((i, n) => (
+                <li key={n}>
+                  Line {i.line ?? `record ${i.record}`}: {i.reason} <span className="mono">{i.excerpt}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+
+      {job ? (
+        <ProgressPanel title="Import" progress={job.progress} onCancel={() => void api().cancelJob(job.jobId)} />
+      ) : (
+        <button type="button" onClick={() => void start()} disabled={!preview?.format && !preview?.archive}>
+          Import
+        </button>
+      )}
+      {reports && reports.map((r, i) => <ImportReportView key={i} report={r} />)}
+    </section>
+  )
+}
