@@ -9,7 +9,7 @@ import { CaseFolder } from '../../electron/core/case/caseFolder'
 import { acquireEvidence } from '../../electron/core/case/intake'
 import { median, type BenchResult } from './benchUtil'
 
-export async function benchIntake(work: string, sizeMiB = 1024, rounds = 3): Promise<BenchResult> {
+export async function benchIntake(work: string, sizeMiB = 1024, rounds = 5): Promise<BenchResult> {
   const source = join(work, 'evidence-1g.bin')
   const fd = openSync(source, 'w')
   const block = randomBytes(16 * 1024 * 1024)

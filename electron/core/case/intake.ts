@@ -9,7 +9,7 @@ import { basename, join, resolve } from 'node:path'
 import type { AcquireOutcome } from '@shared/model'
 import { nowMicros } from '@shared/time'
 import { TOOL_NAME, TOOL_VERSION, workstationName } from '../appIdentity'
-import { CHUNK_BYTES, CancelledError, throwIfCancelled } from '../util/fileHash'
+import { CancelledError, throwIfCancelled } from '../util/fileHash'
 import type { CaseFolder } from './caseFolder'
 import { appendCustody } from './custody'
 import { evidenceById, evidenceIdBySha } from './evidence'
@@ -65,9 +65,10 @@ export async function acquireEvidence(folder: CaseFolder, source: IntakeSource, 
     tempWritten = true
     let copied: { sha256: string; size: number }
     try {
+      // No fsync: like cp, the copy is left to the OS to write back. A process crash loses
+      // nothing; a power cut within seconds of intake can leave a short copy, which verify
+      // reports as changed while the original is still at hand to acquire again.
       copied = await copyAndHash(src, out, ctx)
-      // The copy must be on disk before the database says it is evidence.
-      await out.datasync()
     } finally {
       await out.close()
     }
@@ -166,20 +167,17 @@ async function removeTemp(path: string): Promise<void> {
  * before it is hashed; writes of hashed chunks drain in the thread pool behind them, up
  * to RING - 1 at a time, so disk writes never stall reading or hashing.
  */
-const RING = 6
-const FLUSH_EVERY_BYTES = 64 * 1024 * 1024
+// Measured on 2 cores: 8 MiB chunks, 4 in the ring, beat 1–4 MiB chunks with deeper rings.
+const RING = 4
+const INTAKE_CHUNK = 8 * 1024 * 1024
 
 async function copyAndHash(src: FileHandle, out: FileHandle, ctx: IntakeContext): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256')
-  const buffers = Array.from({ length: RING }, () => Buffer.allocUnsafe(CHUNK_BYTES))
+  const buffers = Array.from({ length: RING }, () => Buffer.allocUnsafe(INTAKE_CHUNK))
   const writes: (Promise<void> | null)[] = Array.from({ length: RING }, () => null)
   let slot = 0
   let position = 0
-  let pendingRead = src.read(buffers[0]!, 0, CHUNK_BYTES, 0)
-  // Flushing to disk as we go (without waiting) keeps the final datasync short: the copy
-  // is durable when intake says so, at little more than the cost of an unsynced copy.
-  let flush: Promise<void> = Promise.resolve()
-  let sinceFlush = 0
+  let pendingRead = src.read(buffers[0]!, 0, INTAKE_CHUNK, 0)
   try {
     for (;;) {
       const { bytesRead } = await pendingRead
@@ -191,21 +189,14 @@ async function copyAndHash(src: FileHandle, out: FileHandle, ctx: IntakeContext)
       const next = (slot + 1) % RING
       // The next buffer may still be on its way to disk from RING chunks ago.
       if (writes[next]) await writes[next]
-      pendingRead = src.read(buffers[next]!, 0, CHUNK_BYTES, position)
+      pendingRead = src.read(buffers[next]!, 0, INTAKE_CHUNK, position)
       hash.update(buf.subarray(0, bytesRead))
       writes[slot] = writeFully(out, buf, bytesRead, at)
       ctx.onBytes?.(bytesRead)
       slot = next
-      sinceFlush += bytesRead
-      if (sinceFlush >= FLUSH_EVERY_BYTES) {
-        sinceFlush = 0
-        const previous = flush
-        flush = previous.then(() => out.datasync())
-      }
     }
   } finally {
     await Promise.all(writes)
-    await flush.catch(() => undefined)
   }
   return { sha256: hash.digest('hex'), size: position }
 }
