@@ -17,7 +17,8 @@ export default defineConfig({
           iwb: resolve(root, 'electron/cli/iwb.ts'),
           web: resolve(root, 'electron/web/host.ts'),
           start: resolve(root, 'electron/launcher/start.ts'),
-          importWorker: resolve(root, 'electron/core/ingest/importWorker.ts')
+          importWorker: resolve(root, 'electron/core/ingest/importWorker.ts'),
+          parseWorker: resolve(root, 'electron/core/ingest/parseWorker.ts')
         }
       }
     }

@@ -5,17 +5,20 @@
 // the source row and its custody entry commit together. A failure, a cancel or a crash
 // leaves no events and no source; custody says what happened.
 import { randomUUID } from 'node:crypto'
-import type { ImportIssue, ImportReport } from '@shared/ingestModel'
+import type { ImportReport } from '@shared/ingestModel'
 import { isoToMicros, microsToIso, nowMicros } from '@shared/time'
 import type { CaseFolder } from '../case/caseFolder'
 import { appendCustody } from '../case/custody'
 import type { Db } from '../case/database'
 import { evidenceById } from '../case/evidence'
 import { CancelledError } from '../util/fileHash'
-import { parseFile, type ParsedItem } from './parseFile'
+import { Worker } from 'node:worker_threads'
+import { parseFile } from './parseFile'
+import { ParseWorkerMessage, parseWorkerPath, type ParseWorkerRequest } from './parseWorkerProtocol'
+import { EVENT_COLUMNS, ROW_WIDTH, toRowBatches, type RowBatch } from './rowBatches'
 import { importers as allImporters } from './registry'
 import { rankImporters, readSniffInput } from './sniff'
-import { formatClockOffset } from './timeResolve'
+import { formatClockOffset, type TimeDecisions, type TimeSettings } from './timeResolve'
 import type { Importer } from './types'
 
 /** Below this confidence detection refuses to guess and asks for --format. */
@@ -25,11 +28,8 @@ export const MAX_BAD_SHARE = 0.5
 /** Issues kept per source for the report; the count covers all of them. */
 export const MAX_STORED_ISSUES = 10_000
 
-const BATCH_ROWS = 64
-const EVENT_COLUMNS = [
-  'source_id', 'ts', 'source_ts', 'raw_time', 'category', 'action', 'outcome', 'actor', 'actor_id', 'host',
-  'src_ip', 'dst_ip', 'location', 'message', 'fields', 'ref_offset', 'ref_length', 'ref_line', 'ref_record', 'flags'
-] as const
+/** Files at least this big are parsed in a separate worker thread while this one inserts. */
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 
 export interface ImportOptions {
   evidenceId: number
@@ -138,11 +138,7 @@ export async function importEvidence(folder: CaseFolder, options: ImportOptions)
   // Recorded before the work starts, so a crash mid-import still leaves a trace.
   db.transaction(() => appendCustody(db, { examiner: options.examiner, action: 'import.started', object, details: decisionsIn }))()
 
-  const run = parseFile(path, importer, {
-    fileName: evidence.originalName,
-    signal: options.signal,
-    time: { timeZone, explicitYear: year, fileMtimeUs: evidence.sourceMtime ? isoToMicros(evidence.sourceMtime) : null, offsetUs }
-  })
+  const time = { timeZone, explicitYear: year, fileMtimeUs: evidence.sourceMtime ? isoToMicros(evidence.sourceMtime) : null, offsetUs }
 
   db.exec('BEGIN IMMEDIATE')
   let committed = false
@@ -158,7 +154,12 @@ export async function importEvidence(folder: CaseFolder, options: ImportOptions)
         .lastInsertRowid
     )
     const rebuild = dropIndexesForBulkLoad(db, evidence.size)
-    const stats = await insertItems(db, sourceId, run.items, report, options)
+    const parallel = options.importers === undefined && evidence.size >= PARALLEL_MIN_BYTES ? parseWorkerPath() : null
+    const parse = parallel
+      ? parseInWorker(parallel, { path, fileName: evidence.originalName, importerId: importer.id, sourceId, time }, options.signal)
+      : parseInThread(path, importer, { fileName: evidence.originalName, sourceId, time, signal: options.signal })
+    const stats = await insertBatches(db, sourceId, parse.batches, report, options)
+    const { decisions, notes } = await parse.finish()
     if (options.signal?.aborted) throw new CancelledError()
     for (const sql of rebuild) db.exec(sql)
 
@@ -176,16 +177,15 @@ export async function importEvidence(folder: CaseFolder, options: ImportOptions)
 
     indexSourceText(db, sourceId)
 
-    const decisions = run.resolver.summary()
     report.time = decisions
-    report.notes = [...run.notes]
+    report.notes = [...notes]
     report.sourceId = sourceId
     report.firstTs = stats.first === null ? null : microsToIso(stats.first)
     report.lastTs = stats.last === null ? null : microsToIso(stats.last)
     db.prepare(
       `UPDATE source SET event_count = ?, bad_count = ?, invalid_utf8_count = ?, first_us = ?, last_us = ?, decisions = ?, notes = ?
        WHERE id = ?`
-    ).run(report.events, report.badLines, report.invalidUtf8Lines, stats.first, stats.last, JSON.stringify(decisions), JSON.stringify(run.notes), sourceId)
+    ).run(report.events, report.badLines, report.invalidUtf8Lines, stats.first, stats.last, JSON.stringify(decisions), JSON.stringify(notes), sourceId)
     appendCustody(db, {
       examiner: options.examiner,
       action: 'import.completed',
@@ -199,7 +199,7 @@ export async function importEvidence(folder: CaseFolder, options: ImportOptions)
         firstTs: report.firstTs,
         lastTs: report.lastTs,
         timeDecisions: decisions,
-        notes: run.notes
+        notes
       }
     })
     db.exec('COMMIT')
@@ -277,85 +277,117 @@ export function clearSourceEvents(db: Db, sourceId: number): void {
   db.prepare('DELETE FROM import_issue WHERE source_id = ?').run(sourceId)
 }
 
-export async function insertItems(
+export interface BatchSource {
+  batches: AsyncGenerator<RowBatch>
+  /** After the batches are consumed: the time decisions and format notes of the parse. */
+  finish(): Promise<{ decisions: TimeDecisions; notes: string[] }>
+}
+
+export function parseInThread(
+  path: string,
+  importer: Importer,
+  o: { fileName: string; sourceId: number; time: TimeSettings; signal?: AbortSignal }
+): BatchSource {
+  const run = parseFile(path, importer, { fileName: o.fileName, signal: o.signal, time: o.time })
+  return {
+    batches: toRowBatches(run.items, o.sourceId, MAX_STORED_ISSUES),
+    finish: async () => ({ decisions: run.resolver.summary(), notes: run.notes })
+  }
+}
+
+/** Parses in the parse worker thread while this thread inserts: two cores, two jobs. */
+export function parseInWorker(
+  workerPath: string,
+  o: { path: string; fileName: string; importerId: string; sourceId: number; time: TimeSettings },
+  signal?: AbortSignal
+): BatchSource {
+  const worker = new Worker(workerPath)
+  const queue: RowBatch[] = []
+  let ended: { decisions: TimeDecisions; notes: string[] } | null = null
+  let failure: Error | null = null
+  let wake: (() => void) | null = null
+  const onAbort = (): void => worker.postMessage({ type: 'cancel' } satisfies ParseWorkerRequest)
+  signal?.addEventListener('abort', onAbort)
+  worker.on('message', (raw: unknown) => {
+    const m = ParseWorkerMessage.safeParse(raw)
+    if (!m.success) failure = new Error('The parse worker sent a malformed message.')
+    else if (m.data.type === 'batch') queue.push(m.data.batch)
+    else if (m.data.type === 'end') ended = { decisions: m.data.decisions, notes: m.data.notes }
+    else failure = new Error(m.data.message)
+    wake?.()
+  })
+  worker.on('error', (err) => {
+    failure = err
+    wake?.()
+  })
+  worker.postMessage({ type: 'start', ...o, maxIssues: MAX_STORED_ISSUES, window: 4 } satisfies ParseWorkerRequest)
+  const cleanup = (): void => {
+    signal?.removeEventListener('abort', onAbort)
+    void worker.terminate()
+  }
+  async function* batches(): AsyncGenerator<RowBatch> {
+    try {
+      for (;;) {
+        const next = queue.shift()
+        if (next) {
+          worker.postMessage({ type: 'ack' } satisfies ParseWorkerRequest)
+          yield next
+          continue
+        }
+        if (failure) throw failure
+        if (ended) return
+        if (signal?.aborted) throw new CancelledError()
+        await new Promise<void>((r) => (wake = r))
+        wake = null
+      }
+    } finally {
+      if (!ended || failure) cleanup()
+    }
+  }
+  return {
+    batches: batches(),
+    finish: async () => {
+      cleanup()
+      if (!ended) throw failure ?? new Error('the parse worker stopped early')
+      return ended
+    }
+  }
+}
+
+const INSERT_ROWS = 64
+
+export async function insertBatches(
   db: Db,
   sourceId: number,
-  items: AsyncGenerator<ParsedItem>,
+  batches: AsyncIterable<RowBatch>,
   report: ImportReport,
-  options: ImportOptions
+  options: Pick<ImportOptions, 'onProgress' | 'signal'>
 ): Promise<{ first: number | null; last: number | null }> {
   const placeholders = (rows: number): string => Array(rows).fill(`(${EVENT_COLUMNS.map(() => '?').join(',')})`).join(',')
   const sql = `INSERT INTO event (${EVENT_COLUMNS.join(',')}) VALUES `
-  const batchStmt = db.prepare(sql + placeholders(BATCH_ROWS))
+  const manyStmt = db.prepare(sql + placeholders(INSERT_ROWS))
   const oneStmt = db.prepare(sql + placeholders(1))
   const issueStmt = db.prepare('INSERT INTO import_issue (source_id, line, record, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)')
-  const width = EVENT_COLUMNS.length
-  const batch: unknown[] = new Array(BATCH_ROWS * width)
-  let inBatch = 0
   let first: number | null = null
   let last: number | null = null
-  let bytesDone = 0
-  let lastProgress = 0
-
-  const flushBatch = (): void => {
-    if (inBatch === BATCH_ROWS) batchStmt.run(batch)
-    else for (let r = 0; r < inBatch; r++) oneStmt.run(batch.slice(r * width, (r + 1) * width))
-    inBatch = 0
-  }
-
-  for await (const item of items) {
-    const end = item.ref.offset + item.ref.length
-    if (end > bytesDone) bytesDone = end
-    if (item.kind === 'bad') {
-      report.badLines++
-      if (report.issues.length < MAX_STORED_ISSUES) {
-        const issue: ImportIssue = { line: item.ref.lineNo, record: item.ref.recordNo, offset: item.ref.offset, reason: item.reason, excerpt: item.excerpt }
-        report.issues.push(issue)
-        issueStmt.run(sourceId, issue.line, issue.record, issue.offset, issue.reason, issue.excerpt)
-      }
-    } else {
-      const e = item.event
-      const f = item.flags
-      const flags = (f.dstAmbiguous ? 1 : 0) | (f.dstGap ? 2 : 0) | (f.yearInferred ? 4 : 0) | (f.zoneAssumed ? 8 : 0) | (item.invalidUtf8 ? 16 : 0)
-      if (item.invalidUtf8) report.invalidUtf8Lines++
-      const o = inBatch * width
-      batch[o] = sourceId
-      batch[o + 1] = item.us
-      batch[o + 2] = item.sourceUs
-      batch[o + 3] = e.rawTime
-      batch[o + 4] = e.category
-      batch[o + 5] = e.action
-      batch[o + 6] = e.outcome
-      batch[o + 7] = e.actor ?? null
-      batch[o + 8] = e.actorId ?? null
-      batch[o + 9] = e.host ?? null
-      batch[o + 10] = e.srcIp ?? null
-      batch[o + 11] = e.dstIp ?? null
-      batch[o + 12] = e.location ?? null
-      batch[o + 13] = e.message
-      batch[o + 14] = e.fields && hasKeys(e.fields) ? JSON.stringify(e.fields) : null
-      batch[o + 15] = item.ref.offset
-      batch[o + 16] = item.ref.length
-      batch[o + 17] = item.ref.lineNo
-      batch[o + 18] = item.ref.recordNo
-      batch[o + 19] = flags
-      if (++inBatch === BATCH_ROWS) flushBatch()
-      report.events++
-      if (first === null || item.us < first) first = item.us
-      if (last === null || item.us > last) last = item.us
+  const chunk = INSERT_ROWS * ROW_WIDTH
+  for await (const b of batches) {
+    let r = 0
+    for (; r + INSERT_ROWS <= b.count; r += INSERT_ROWS) manyStmt.run(b.rows.slice(r * ROW_WIDTH, r * ROW_WIDTH + chunk))
+    for (; r < b.count; r++) oneStmt.run(b.rows.slice(r * ROW_WIDTH, (r + 1) * ROW_WIDTH))
+    for (const i of b.issues) {
+      if (report.issues.length >= MAX_STORED_ISSUES) break
+      report.issues.push(i)
+      issueStmt.run(sourceId, i.line, i.record, i.offset, i.reason, i.excerpt)
     }
-    if (options.onProgress && (report.events + report.badLines) - lastProgress >= 5000) {
-      lastProgress = report.events + report.badLines
-      options.onProgress({ bytesDone, bytesTotal: report.bytes, events: report.events, bad: report.badLines })
-      if (options.signal?.aborted) throw new CancelledError()
-    }
+    report.events += b.count
+    report.badLines += b.badCount
+    report.invalidUtf8Lines += b.invalidUtf8
+    if (b.first !== null && (first === null || b.first < first)) first = b.first
+    if (b.last !== null && (last === null || b.last > last)) last = b.last
+    options.onProgress?.({ bytesDone: b.bytesDone, bytesTotal: report.bytes, events: report.events, bad: report.badLines })
+    if (options.signal?.aborted) throw new CancelledError()
   }
-  flushBatch()
   options.onProgress?.({ bytesDone: report.bytes, bytesTotal: report.bytes, events: report.events, bad: report.badLines })
   return { first, last }
-}
-
-function hasKeys(o: Record<string, unknown>): boolean {
-  for (const _ in o) return true
-  return false
 }

@@ -9,8 +9,7 @@ import { appendCustody } from '../case/custody'
 import { evidenceById } from '../case/evidence'
 import { isoToMicros } from '@shared/time'
 import { listSources } from '../timeline/eventQuery'
-import { clearSourceEvents, indexSourceText, insertItems } from './importPipeline'
-import { parseFile } from './parseFile'
+import { clearSourceEvents, indexSourceText, insertBatches, parseInThread } from './importPipeline'
 import { importerById } from './registry'
 import { formatClockOffset } from './timeResolve'
 
@@ -56,24 +55,22 @@ export async function rederiveSource(folder: CaseFolder, sourceId: number, chang
   const evidence = evidenceById(db, before.evidenceId)!
   const importer = importerById(before.format)
   if (!importer) throw new Error(`This version cannot read format ${before.format} any more.`)
-  const run = parseFile(folder.evidencePath(evidence.sha256), importer, {
+  const parse = parseInThread(folder.evidencePath(evidence.sha256), importer, {
     fileName: evidence.originalName,
+    sourceId,
     time: { timeZone, explicitYear: year, fileMtimeUs: evidence.sourceMtime ? isoToMicros(evidence.sourceMtime) : null, offsetUs }
   })
   const report = { events: 0, badLines: 0, invalidUtf8Lines: 0, issues: [], bytes: evidence.size } as unknown as ImportReport
   db.exec('BEGIN IMMEDIATE')
   try {
     clearSourceEvents(db, sourceId)
-    const stats = await insertItems(db, sourceId, run.items, report, {
-      evidenceId: evidence.id,
-      examiner
-    })
+    const stats = await insertBatches(db, sourceId, parse.batches, report, {})
+    const { decisions, notes } = await parse.finish()
     indexSourceText(db, sourceId)
-    const decisions = run.resolver.summary()
     db.prepare(
       `UPDATE source SET time_zone = ?, explicit_year = ?, clock_offset_us = ?, event_count = ?, bad_count = ?, invalid_utf8_count = ?,
          first_us = ?, last_us = ?, decisions = ?, notes = ? WHERE id = ?`
-    ).run(timeZone, year, offsetUs, report.events, report.badLines, report.invalidUtf8Lines, stats.first, stats.last, JSON.stringify(decisions), JSON.stringify(run.notes), sourceId)
+    ).run(timeZone, year, offsetUs, report.events, report.badLines, report.invalidUtf8Lines, stats.first, stats.last, JSON.stringify(decisions), JSON.stringify(notes), sourceId)
     appendCustody(db, {
       examiner,
       action: 'source.time-changed',

@@ -1,0 +1,54 @@
+// Messages between the importing thread and the parse worker, validated on arrival.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { ImportIssue, TimeDecisionsSchema } from '@shared/ingestModel'
+import { ROW_WIDTH } from './rowBatches'
+
+export const ParseWorkerRequest = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    path: z.string(),
+    fileName: z.string(),
+    importerId: z.string(),
+    sourceId: z.number().int(),
+    maxIssues: z.number().int(),
+    window: z.number().int().positive(),
+    time: z.object({
+      timeZone: z.string(),
+      explicitYear: z.number().int().nullable(),
+      fileMtimeUs: z.number().nullable(),
+      offsetUs: z.number()
+    })
+  }),
+  z.object({ type: z.literal('ack') }),
+  z.object({ type: z.literal('cancel') })
+])
+export type ParseWorkerRequest = z.infer<typeof ParseWorkerRequest>
+
+// Rows are checked for shape (an array of count × ROW_WIDTH values), not element by
+// element: SQLite's binding refuses anything but strings, numbers and null anyway, and a
+// per-value schema check would cost as much as the insert.
+const RowBatchSchema = z.object({
+  rows: z.custom<(string | number | null)[]>((v) => Array.isArray(v), 'rows must be an array'),
+  count: z.number().int(),
+  issues: z.array(ImportIssue),
+  badCount: z.number().int(),
+  invalidUtf8: z.number().int(),
+  first: z.number().nullable(),
+  last: z.number().nullable(),
+  bytesDone: z.number()
+}).refine((b) => b.rows.length === b.count * ROW_WIDTH, 'a row batch must hold count × ROW_WIDTH values')
+
+export const ParseWorkerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('batch'), batch: RowBatchSchema }),
+  z.object({ type: z.literal('end'), decisions: TimeDecisionsSchema, notes: z.array(z.string()) }),
+  z.object({ type: z.literal('error'), message: z.string() })
+])
+export type ParseWorkerMessage = z.infer<typeof ParseWorkerMessage>
+
+/** The built parse worker, or null when running from sources without a build. */
+export function parseWorkerPath(): string | null {
+  const candidates = [join(__dirname, 'parseWorker.js'), join(__dirname, '..', 'parseWorker.js'), join(__dirname, '..', '..', '..', 'out', 'main', 'parseWorker.js')]
+  return candidates.find((c) => existsSync(c)) ?? null
+}
