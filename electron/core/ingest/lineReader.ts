@@ -1,11 +1,17 @@
 // Splits a file into lines in constant memory, keeping each line's byte offset and
 // number so every event can point at its exact bytes. UTF-8 is decoded with replacement
-// and lines holding invalid sequences are flagged. A line longer than the limit is not
-// buffered: it is reported once as too long and skipped to its end.
+// and lines holding invalid sequences are flagged. A file that opens with a UTF-16 byte
+// order mark (Excel "Unicode text", Event Viewer exports) is split on UTF-16 code units
+// and decoded as UTF-16LE or BE; offsets and lengths stay in bytes of the file. A line
+// longer than the limit is not buffered: it is reported once as too long and skipped to
+// its end.
 import { open } from 'node:fs/promises'
 
 export const MAX_LINE_BYTES = 1024 * 1024
+/** Even, so that UTF-16 code units never straddle two reads. */
 const READ_BYTES = 1024 * 1024
+
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be'
 
 export interface Line {
   text: string
@@ -14,19 +20,57 @@ export interface Line {
   offset: number
   /** Byte length without the terminator. */
   length: number
+  /** The bytes are not valid in the file's encoding (UTF-8, or UTF-16 with a lone surrogate). */
   invalidUtf8: boolean
   /** Set when the line exceeded MAX_LINE_BYTES; `text` then holds only its first 200 bytes. */
   tooLong?: boolean
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false })
-const strict = new TextDecoder('utf-8', { fatal: true })
+/** The encoding a file's first bytes announce with a byte order mark, and the mark's length. */
+export function detectBom(head: Uint8Array): { encoding: TextEncoding; bom: number } {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 }
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 }
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: 2 }
+  return { encoding: 'utf-8', bom: 0 }
+}
 
-function decode(bytes: Buffer): { text: string; invalid: boolean } {
-  try {
-    return { text: strict.decode(bytes), invalid: false }
-  } catch {
-    return { text: decoder.decode(bytes), invalid: true }
+interface Codec {
+  /** Bytes per code unit. */
+  unit: 1 | 2
+  decode(bytes: Uint8Array): { text: string; invalid: boolean }
+  /** Index of the first byte of the next LF code unit at or after `from` (a unit boundary), or -1. */
+  findLf(data: Buffer, from: number): number
+  /** Whether the code unit that ends at `end` (exclusive) is a CR. */
+  crBefore(data: Buffer, end: number): boolean
+}
+
+function codec(encoding: TextEncoding): Codec {
+  const lax = new TextDecoder(encoding, { fatal: false })
+  const strict = new TextDecoder(encoding, { fatal: true })
+  const decode = (bytes: Uint8Array): { text: string; invalid: boolean } => {
+    try {
+      return { text: strict.decode(bytes), invalid: false }
+    } catch {
+      return { text: lax.decode(bytes), invalid: true }
+    }
+  }
+  if (encoding === 'utf-8') {
+    return { unit: 1, decode, findLf: (data, from) => data.indexOf(0x0a, from), crBefore: (data, end) => end > 0 && data[end - 1] === 0x0d }
+  }
+  // LE: LF is 0A 00; BE: 00 0A. `from` is always a unit boundary, so only even distances count.
+  const lfByte = encoding === 'utf-16le' ? 0 : 1
+  return {
+    unit: 2,
+    decode,
+    findLf(data, from) {
+      for (let i = data.indexOf(0x0a, from + lfByte); i !== -1; i = data.indexOf(0x0a, i + 1)) {
+        const start = i - lfByte
+        if ((start - from) % 2 !== 0 || start + 1 >= data.length) continue
+        if (data[start + 1 - lfByte] === 0) return start
+      }
+      return -1
+    },
+    crBefore: (data, end) => end >= 2 && (encoding === 'utf-16le' ? data[end - 2] === 0x0d && data[end - 1] === 0 : data[end - 2] === 0 && data[end - 1] === 0x0d)
   }
 }
 
@@ -43,7 +87,11 @@ export async function* readLines(
     let position = 0
     let lineNo = 0
     let skippingLong: Line | null = null
-    let bom = true
+    let c: Codec | null = null
+    const head = (bytes: Buffer): { text: string; invalidUtf8: boolean } => {
+      const d = c!.decode(bytes.subarray(0, 200))
+      return { text: d.text, invalidUtf8: d.invalid }
+    }
     for (;;) {
       if (options.signal?.aborted) return
       const { bytesRead } = await fh.read(buf, 0, READ_BYTES, position)
@@ -52,35 +100,35 @@ export async function* readLines(
       let chunk = buf.subarray(0, bytesRead)
       const chunkStart = position
       position += bytesRead
-      if (bom) {
-        bom = false
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-          chunk = chunk.subarray(3)
-          carryStart = 3
-        }
+      if (!c) {
+        const { encoding, bom } = detectBom(chunk)
+        c = codec(encoding)
+        chunk = chunk.subarray(bom)
+        carryStart = bom
       }
+      const { unit } = c
       let data: Buffer = carry.length ? Buffer.concat([carry, chunk]) : chunk
       let dataStart = carry.length ? carryStart : chunkStart + (bytesRead - chunk.length)
       let from = 0
       for (;;) {
-        const nl = data.indexOf(0x0a, from)
+        const nl = c.findLf(data, from)
         if (nl === -1) break
         if (skippingLong) {
           skippingLong.length += nl - from
           yield skippingLong
           skippingLong = null
         } else {
-          const end = nl > from && data[nl - 1] === 0x0d ? nl - 1 : nl
+          const end = nl > from && c.crBefore(data, nl) ? nl - unit : nl
           const bytes = data.subarray(from, end)
           lineNo++
           if (bytes.length > maxLine) {
-            yield { ...decodeHead(bytes), lineNo, offset: dataStart + from, length: bytes.length, tooLong: true }
+            yield { ...head(bytes), lineNo, offset: dataStart + from, length: bytes.length, tooLong: true }
           } else {
-            const d = decode(bytes)
+            const d = c.decode(bytes)
             yield { text: d.text, lineNo, offset: dataStart + from, length: bytes.length, invalidUtf8: d.invalid }
           }
         }
-        from = nl + 1
+        from = nl + unit
       }
       const rest = data.subarray(from)
       if (skippingLong) {
@@ -88,7 +136,7 @@ export async function* readLines(
         carry = Buffer.alloc(0)
       } else if (rest.length > maxLine) {
         lineNo++
-        skippingLong = { ...decodeHead(rest), lineNo, offset: dataStart + from, length: rest.length, tooLong: true }
+        skippingLong = { ...head(rest), lineNo, offset: dataStart + from, length: rest.length, tooLong: true }
         carry = Buffer.alloc(0)
       } else {
         // Copy: `buf` is reused by the next read.
@@ -99,17 +147,12 @@ export async function* readLines(
       dataStart = 0
     }
     if (skippingLong) yield skippingLong
-    else if (carry.length > 0) {
-      const end = carry[carry.length - 1] === 0x0d ? carry.length - 1 : carry.length
-      const d = decode(carry.subarray(0, end))
+    else if (carry.length > 0 && c) {
+      const end = c.crBefore(carry, carry.length) ? carry.length - c.unit : carry.length
+      const d = c.decode(carry.subarray(0, end))
       yield { text: d.text, lineNo: lineNo + 1, offset: carryStart, length: end, invalidUtf8: d.invalid }
     }
   } finally {
     await fh.close()
   }
-}
-
-function decodeHead(bytes: Buffer): { text: string; invalidUtf8: boolean } {
-  const d = decode(bytes.subarray(0, 200))
-  return { text: d.text, invalidUtf8: d.invalid }
 }

@@ -7,8 +7,9 @@ import { TimeResolver, type TimeFlags, type TimeSettings } from './timeResolve'
 export interface EventRef {
   offset: number
   length: number
-  /** Line number for line formats, record number for record formats. */
+  /** Line number: always for line formats; for record formats when the importer knows the record's first line. */
   lineNo: number | null
+  /** Record number, for record formats. */
   recordNo: number | null
 }
 
@@ -71,12 +72,13 @@ export function parseFile(
 
   async function* records(): AsyncGenerator<ParsedItem> {
     for await (const rec of importer.readRecords!(path, ctx)) {
+      const lineNo = rec.lineNo ?? null
       if ('bad' in rec) {
-        yield { kind: 'bad', ref: { offset: rec.offset, length: 0, lineNo: null, recordNo: rec.recordNo }, reason: rec.bad, excerpt: '' }
+        yield { kind: 'bad', ref: { offset: rec.offset, length: 0, lineNo, recordNo: rec.recordNo }, reason: rec.bad, excerpt: rec.excerpt ?? '' }
         continue
       }
-      const ref: EventRef = { offset: rec.offset, length: rec.length, lineNo: null, recordNo: rec.recordNo }
-      yield* resolveAll(rec.events, ref, false, () => '')
+      const ref: EventRef = { offset: rec.offset, length: rec.length, lineNo, recordNo: rec.recordNo }
+      yield* resolveAll(rec.events, ref, false, () => rec.excerpt ?? '')
     }
   }
 

@@ -1,6 +1,7 @@
 // Format detection: every importer rates the first 64 KiB; the highest confidence wins.
 import { open } from 'node:fs/promises'
 import { basename } from 'node:path'
+import { detectBom } from './lineReader'
 import type { Importer, SniffInput } from './types'
 
 export const SNIFF_BYTES = 64 * 1024
@@ -11,7 +12,11 @@ export async function readSniffInput(path: string, fileName = basename(path)): P
     const head = Buffer.alloc(SNIFF_BYTES)
     const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0)
     const bytes = head.subarray(0, bytesRead)
-    const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '')
+    // A UTF-16 head (BOM-marked, as the line reader reads it) is decoded as such, so line
+    // sniffers see text; the raw bytes stay in `head` for binary and encoding-aware sniffers.
+    const { encoding, bom } = detectBom(bytes)
+    const body = bytes.subarray(bom)
+    const text = new TextDecoder(encoding).decode(encoding === 'utf-8' ? body : body.subarray(0, body.length - (body.length % 2)))
     const all = text.split(/\r?\n/)
     const cut = bytesRead === SNIFF_BYTES
     const lines = (cut ? all.slice(0, -1) : all).filter((l, i, arr) => l !== '' || i < arr.length - 1)

@@ -57,10 +57,22 @@ export interface LineParser {
   line(text: string, lineNo: number): LineOutput
 }
 
-/** What a record-based importer yields for one record (EVTX record, JSON array element…). */
+/**
+ * What a record-based importer yields for one record (EVTX record, JSON array element…).
+ * `lineNo` is the line (from 1) the record starts on, for text formats that know it;
+ * `excerpt` is the start of the record's text (at most 200 characters) shown beside a
+ * bad record, or beside an event whose time cannot be resolved. Neither belongs in the
+ * reason text: the report shows them from here.
+ */
 export type RecordOutput =
-  | { events: ParsedEvent[]; offset: number; length: number; recordNo: number }
-  | { bad: string; offset: number; recordNo: number }
+  | { events: ParsedEvent[]; offset: number; length: number; recordNo: number; lineNo?: number; excerpt?: string }
+  | { bad: string; offset: number; recordNo: number; lineNo?: number; excerpt?: string }
+
+/** At most 200 characters of a record's text, copied so it does not keep the record alive. */
+export function recordExcerpt(text: string): string {
+  const head = text.length > 200 ? text.slice(0, 200) : text
+  return head.length > 12 ? Buffer.from(head, 'utf8').toString('utf8') : head
+}
 
 export interface ParserContext {
   fileName: string
@@ -72,7 +84,7 @@ export interface ParserContext {
 export interface SniffInput {
   /** Up to the first 64 KiB of the file. */
   head: Buffer
-  /** `head` decoded as UTF-8 with replacement. */
+  /** `head` decoded as text: UTF-16LE/BE when it opens with that BOM, else UTF-8 with replacement (BOMs removed). */
   text: string
   /** Complete lines of `text` (the last, possibly cut, line is dropped when the head was cut). */
   lines: string[]
@@ -85,7 +97,7 @@ export interface Importer {
   description: string
   /** 0 = not this format, 1 = certainly this format. */
   sniff(input: SniffInput): number
-  /** Line formats: the pipeline splits lines (LF/CRLF), decodes UTF-8 with replacement and tracks offsets. */
+  /** Line formats: the pipeline splits lines (LF/CRLF), decodes UTF-8 (or BOM-marked UTF-16) with replacement and tracks byte offsets. */
   createLineParser?(ctx: ParserContext): LineParser
   /** Binary or whole-document formats read the file themselves, yielding byte offsets per record. */
   readRecords?(path: string, ctx: ParserContext): AsyncIterable<RecordOutput>

@@ -2,11 +2,13 @@
 // scanned in bytes for the repeated message element (found from the head as the element
 // that holds MessageLocalDateTime / MessageUTC and MessageText), and each message is
 // validated and parsed on its own with fast-xml-parser, so one broken message is one bad
-// record with its byte offset and the rest still import. UTF-8, UTF-16 (SQL Server's
-// usual XML encoding) and single-byte Latin encodings are read.
+// record with its byte offset and the line it starts on, and the rest still import.
+// UTF-8, UTF-16 (SQL Server's usual XML encoding) and single-byte Latin encodings are read.
+// Lines are counted incrementally over the bytes between one message start and the next,
+// so the count costs one pass over the file in all.
 import { open } from 'node:fs/promises'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import type { Importer, ParserContext, RecordOutput, SniffInput } from '../../types'
+import { recordExcerpt, type Importer, type ParserContext, type RecordOutput, type SniffInput } from '../../types'
 import { accessEvent } from './accessEvent'
 import { ccureRecord, ccureTimeColumn, CCURE_LOCAL_COLUMNS, CCURE_UTC_COLUMNS } from './ccure9000'
 import { FieldBag } from './fieldBag'
@@ -194,7 +196,21 @@ async function* readCcureXml(path: string, ctx: ParserContext): AsyncGenerator<R
       buf = Buffer.concat([buf, chunk.subarray(0, bytesRead)])
       skipCache = skips.map(() => ({ from: Infinity, at: -1 }))
     }
+    // Line number at buffer index lineIdx; advanced only forward, over bytes not yet counted.
+    const lfPat = encode('\n', encoding)
+    let lineAt = 1
+    let lineIdx = 0
+    const lineOf = (i: number): number => {
+      if (i > lineIdx) {
+        const seg = buf.subarray(lineIdx, i)
+        for (let j = seg.indexOf(lfPat); j !== -1; j = seg.indexOf(lfPat, j + 1)) if (aligned(lineIdx + j)) lineAt++
+        lineIdx = i
+      }
+      return lineAt
+    }
     const drop = (upTo: number): void => {
+      lineOf(upTo)
+      lineIdx = Math.max(0, lineIdx - upTo)
       buf = buf.subarray(upTo)
       bufStart += upTo
       skipCache = skips.map(() => ({ from: Infinity, at: -1 }))
@@ -227,13 +243,15 @@ async function* readCcureXml(path: string, ctx: ParserContext): AsyncGenerator<R
       }
       recordNo++
       const offset = bufStart + start
+      const lineNo = lineOf(start)
       if (end === -1) {
         const why = next >= 0 ? `the next message starts before </${element}>` : eof ? 'the file ends inside it' : `it is longer than ${MAX_RECORD_BYTES} bytes`
-        yield { bad: `unterminated <${element}> journal message: ${why}`, offset, recordNo }
+        const excerpt = recordExcerpt(decode(buf.subarray(start, Math.min(next >= 0 ? next : buf.length, start + 200 * 2 * unit)), encoding))
+        yield { bad: `unterminated <${element}> journal message: ${why}`, offset, recordNo, lineNo, excerpt }
         pos = next >= 0 ? next : start + openPat.length
         continue
       }
-      yield parseRecord(decode(buf.subarray(start, end), encoding), ctx, offset, end - start, recordNo)
+      yield parseRecord(decode(buf.subarray(start, end), encoding), ctx, offset, end - start, recordNo, lineNo)
       pos = end
     }
   } finally {
@@ -241,25 +259,26 @@ async function* readCcureXml(path: string, ctx: ParserContext): AsyncGenerator<R
   }
 }
 
-function parseRecord(text: string, ctx: ParserContext, offset: number, length: number, recordNo: number): RecordOutput {
+function parseRecord(text: string, ctx: ParserContext, offset: number, length: number, recordNo: number, lineNo: number): RecordOutput {
+  const bad = (reason: string): RecordOutput => ({ bad: reason, offset, recordNo, lineNo, excerpt: recordExcerpt(text) })
   const valid = XMLValidator.validate(text)
-  if (valid !== true) return { bad: `malformed journal message: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col} of the message)`, offset, recordNo }
+  if (valid !== true) return bad(`malformed journal message: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col} of the message)`)
   let parsed: unknown
   try {
     parsed = xml.parse(text)
   } catch (err) {
-    return { bad: `malformed journal message: ${(err as Error).message}`, offset, recordNo }
+    return bad(`malformed journal message: ${(err as Error).message}`)
   }
   const entries = leafEntries(parsed, [])
   const tc = ccureTimeColumn(entries.map(([n]) => n))
-  if (!tc) return { bad: 'journal message has no MessageLocalDateTime or MessageUTC', offset, recordNo }
+  if (!tc) return bad('journal message has no MessageLocalDateTime or MessageUTC')
   ctx.note(`C•CURE 9000: time taken from ${tc.column} as ${tc.convention}`)
   const row = new FieldBag(entries)
   const r = ccureRecord(row, tc)
-  if ('bad' in r) return { bad: r.bad, offset, recordNo }
+  if ('bad' in r) return bad(r.bad)
   const rest = row.unused()
   if (Object.keys(rest).length > 0) r.extra = { ...r.extra, sourceColumns: rest }
-  return { events: [accessEvent(r)], offset, length, recordNo }
+  return { events: [accessEvent(r)], offset, length, recordNo, lineNo }
 }
 
 export const ccure9000XmlImporter: Importer = {

@@ -1,11 +1,11 @@
-// RFC 4180 rows from a file, each with the byte offset and line of its first line, for
+// RFC 4180 rows from a file, each with the byte offset and number of its first line, for
 // record-based importers that receive CSV (portal downloads). A quoted field may run over
 // several lines; one that never closes is cut off after a bounded number of lines and
 // reported instead of swallowing the rest of the file.
 import { readLines } from '../../lineReader'
 
 export type CsvRow =
-  | { kind: 'row'; cells: string[]; offset: number; length: number; line: number }
+  | { kind: 'row'; cells: string[]; offset: number; length: number; line: number; text: string }
   | { kind: 'bad'; reason: string; offset: number; line: number }
 
 const MAX_ROW_LINES = 200
@@ -45,10 +45,10 @@ export async function* readCsvRows(path: string, signal?: AbortSignal): AsyncGen
   for await (const l of readLines(path, { signal })) {
     if (l.tooLong) {
       if (pending) {
-        yield { kind: 'bad', reason: `line ${pending.line}: quoted field is not closed`, offset: pending.offset, line: pending.line }
+        yield { kind: 'bad', reason: 'quoted field is not closed', offset: pending.offset, line: pending.line }
         pending = null
       }
-      yield { kind: 'bad', reason: `line ${l.lineNo} is ${l.length} bytes, over the limit for one record`, offset: l.offset, line: l.lineNo }
+      yield { kind: 'bad', reason: `the line is ${l.length} bytes, over the limit for one record`, offset: l.offset, line: l.lineNo }
       continue
     }
     const text: string = pending ? `${pending.text}\n${l.text}` : l.text
@@ -61,10 +61,10 @@ export async function* readCsvRows(path: string, signal?: AbortSignal): AsyncGen
     }
     pending = null
     if (split.open) {
-      yield { kind: 'bad', reason: `line ${start.line}: quoted field is not closed within ${MAX_ROW_LINES} lines`, offset: start.offset, line: start.line }
+      yield { kind: 'bad', reason: `quoted field is not closed within ${MAX_ROW_LINES} lines`, offset: start.offset, line: start.line }
       continue
     }
-    yield { kind: 'row', cells: split.cells, offset: start.offset, length: l.offset + l.length - start.offset, line: start.line }
+    yield { kind: 'row', cells: split.cells, offset: start.offset, length: l.offset + l.length - start.offset, line: start.line, text }
   }
-  if (pending) yield { kind: 'bad', reason: `line ${pending.line}: the file ends inside a quoted field (truncated)`, offset: pending.offset, line: pending.line }
+  if (pending) yield { kind: 'bad', reason: 'the file ends inside a quoted field (truncated)', offset: pending.offset, line: pending.line }
 }

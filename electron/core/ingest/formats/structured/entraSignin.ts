@@ -10,7 +10,7 @@
 // Azure Monitor `time` (when the record was written), which is used only as a fallback.
 import { open } from 'node:fs/promises'
 import type { Outcome } from '@shared/event'
-import type { EventTime, Importer, ParsedEvent, ParserContext, RecordOutput, SniffInput } from '../../types'
+import { recordExcerpt, type EventTime, type Importer, type ParsedEvent, type ParserContext, type RecordOutput, type SniffInput } from '../../types'
 import { readCsvRows, splitCsv } from './csvRows'
 import { jsonRecordOutputs } from './jsonRecords'
 import { epochMillis, parseIso } from './stamps'
@@ -183,14 +183,14 @@ async function* csvRecords(path: string, ctx: ParserContext): AsyncGenerator<Rec
   let recordNo = 0
   for await (const row of readCsvRows(path, ctx.signal)) {
     if (row.kind === 'bad') {
-      yield { bad: row.reason, offset: row.offset, recordNo: ++recordNo }
+      yield { bad: row.reason, offset: row.offset, recordNo: ++recordNo, lineNo: row.line }
       continue
     }
     if (!header) {
       const names = uniqueNames(row.cells)
       const col = columnsOf(names)
       if (col.date < 0) {
-        yield { bad: `line ${row.line}: not an Entra sign-in CSV header (no "Date (UTC)" column); nothing imported`, offset: row.offset, recordNo: ++recordNo }
+        yield { bad: 'not an Entra sign-in CSV header (no "Date (UTC)" column); nothing imported', offset: row.offset, recordNo: ++recordNo, lineNo: row.line, excerpt: recordExcerpt(row.text) }
         return
       }
       header = { names, col, utc: /\(utc\)/i.test(names[col.date]!) }
@@ -199,12 +199,12 @@ async function* csvRecords(path: string, ctx: ParserContext): AsyncGenerator<Rec
     recordNo++
     const cells = row.cells.length === header.names.length + 1 && row.cells.at(-1) === '' ? row.cells.slice(0, -1) : row.cells
     if (cells.length !== header.names.length) {
-      yield { bad: `line ${row.line}: ${cells.length} fields, the header has ${header.names.length}`, offset: row.offset, recordNo }
+      yield { bad: `${cells.length} fields, the header has ${header.names.length}`, offset: row.offset, recordNo, lineNo: row.line, excerpt: recordExcerpt(row.text) }
       continue
     }
     const out = csvEvent(cells, header.names, header.col, header.utc, ctx)
-    if (typeof out === 'string') yield { bad: `line ${row.line}: ${out}`, offset: row.offset, recordNo }
-    else yield { events: out, offset: row.offset, length: row.length, recordNo }
+    if (typeof out === 'string') yield { bad: out, offset: row.offset, recordNo, lineNo: row.line, excerpt: recordExcerpt(row.text) }
+    else yield { events: out, offset: row.offset, length: row.length, recordNo, lineNo: row.line }
   }
 }
 

@@ -1,8 +1,9 @@
 // Glue between the streaming JSON splitter and the importer contract, for formats that come
 // as JSON documents or JSON lines alike (CloudTrail, Entra, Okta, UniFi Protect): each
 // record is mapped to events by the format's own function, and every failure, parse or
-// mapping, becomes a bad record that names its record number and line.
-import type { ParsedEvent, ParserContext, RecordOutput } from '../../types'
+// mapping, becomes a bad record that names its record number; the line the record starts
+// on travels as the output's lineNo (JSON lines and pretty-printed arrays alike).
+import { recordExcerpt, type ParsedEvent, type ParserContext, type RecordOutput } from '../../types'
 import { readJsonRecords, type JsonLayout } from './jsonStream'
 import type { JsonObject } from './values'
 
@@ -25,7 +26,7 @@ export async function* jsonRecordOutputs(
   const items = readJsonRecords(path, { wrapperKeys, signal: ctx.signal, onLayout: (l) => ctx.note(LAYOUT_NOTES[l]) })
   for await (const item of items) {
     if (item.kind === 'bad') {
-      yield { bad: item.reason, offset: item.offset, recordNo: item.recordNo }
+      yield { bad: item.reason, offset: item.offset, recordNo: item.recordNo, lineNo: item.line, ...(item.excerpt ? { excerpt: item.excerpt } : {}) }
       continue
     }
     let out: ParsedEvent[] | string
@@ -34,7 +35,9 @@ export async function* jsonRecordOutputs(
     } catch (err) {
       out = `cannot read the record: ${(err as Error).message}`
     }
-    if (typeof out === 'string') yield { bad: `record ${item.recordNo} (line ${item.line}): ${out}`, offset: item.offset, recordNo: item.recordNo }
-    else yield { events: out, offset: item.offset, length: item.length, recordNo: item.recordNo }
+    if (typeof out === 'string') {
+      // The record's text, re-serialised (whitespace aside, the same as its bytes): only on failure.
+      yield { bad: `record ${item.recordNo}: ${out}`, offset: item.offset, recordNo: item.recordNo, lineNo: item.line, excerpt: recordExcerpt(JSON.stringify(item.value)) }
+    } else yield { events: out, offset: item.offset, length: item.length, recordNo: item.recordNo, lineNo: item.line }
   }
 }

@@ -7,8 +7,10 @@
 // Structural characters are ASCII, so scanning raw UTF-8 bytes is safe; each record is
 // decoded (with replacement) and parsed on its own. Broken input yields bad items, never
 // throws: a malformed JSON line is reported and the next line read; a record above the
-// size limit is skipped; a document cut short is reported as truncated.
+// size limit is skipped; a document cut short is reported as truncated. Items carry the
+// line a record starts on, so reasons do not repeat it.
 import { open } from 'node:fs/promises'
+import { recordExcerpt } from '../../types'
 import { isObject, type JsonObject } from './values'
 
 export const MAX_JSON_RECORD_BYTES = 16 * 1024 * 1024
@@ -20,7 +22,7 @@ export type JsonLayout = 'array' | 'wrapper' | 'lines' | 'objects'
 
 export type JsonStreamItem =
   | { kind: 'record'; value: JsonObject; offset: number; length: number; recordNo: number; line: number }
-  | { kind: 'bad'; reason: string; offset: number; recordNo: number; line: number }
+  | { kind: 'bad'; reason: string; offset: number; recordNo: number; line: number; excerpt?: string }
 
 export interface JsonStreamOptions {
   /** Keys of a top-level object whose array value holds the records. */
@@ -102,11 +104,11 @@ export async function* readJsonRecords(path: string, options: JsonStreamOptions 
       r.size += endIndex - r.from
     }
     if (r.tooDeep) {
-      pending.push({ kind: 'bad', reason: `record ${r.no} (line ${r.line}) is nested deeper than ${MAX_JSON_DEPTH} levels`, offset: r.offset, recordNo: r.no, line: r.line })
+      pending.push({ kind: 'bad', reason: `record ${r.no} is nested deeper than ${MAX_JSON_DEPTH} levels`, offset: r.offset, recordNo: r.no, line: r.line })
       return
     }
     if (r.oversize || r.size > maxBytes) {
-      pending.push({ kind: 'bad', reason: `record ${r.no} (line ${r.line}) is ${length} bytes, over the ${maxBytes} byte limit for one record`, offset: r.offset, recordNo: r.no, line: r.line })
+      pending.push({ kind: 'bad', reason: `record ${r.no} is ${length} bytes, over the ${maxBytes} byte limit for one record`, offset: r.offset, recordNo: r.no, line: r.line })
       return
     }
     const text = Buffer.concat(r.parts).toString('utf8')
@@ -114,11 +116,11 @@ export async function* readJsonRecords(path: string, options: JsonStreamOptions 
     try {
       value = JSON.parse(text)
     } catch (err) {
-      pending.push({ kind: 'bad', reason: `record ${r.no} (line ${r.line}): invalid JSON: ${(err as Error).message}`, offset: r.offset, recordNo: r.no, line: r.line })
+      pending.push({ kind: 'bad', reason: `record ${r.no}: invalid JSON: ${(err as Error).message}`, offset: r.offset, recordNo: r.no, line: r.line, excerpt: recordExcerpt(text) })
       return
     }
     if (!isObject(value)) {
-      pending.push({ kind: 'bad', reason: `record ${r.no} (line ${r.line}) is not a JSON object`, offset: r.offset, recordNo: r.no, line: r.line })
+      pending.push({ kind: 'bad', reason: `record ${r.no} is not a JSON object`, offset: r.offset, recordNo: r.no, line: r.line, excerpt: recordExcerpt(text) })
       return
     }
     pending.push({ kind: 'record', value, offset: r.offset, length, recordNo: r.no, line: r.line })
@@ -221,7 +223,7 @@ export async function* readJsonRecords(path: string, options: JsonStreamOptions 
             layout('array')
           } else {
             recordNo++
-            pending.push({ kind: 'bad', reason: `line ${line}: not JSON (starts with ${describeByte(b)})`, offset: base + i, recordNo, line })
+            pending.push({ kind: 'bad', reason: `not JSON (starts with ${describeByte(b)})`, offset: base + i, recordNo, line })
             skipToLineEnd = true
           }
           if (pending.length) {
@@ -278,9 +280,9 @@ export async function* readJsonRecords(path: string, options: JsonStreamOptions 
             rec = null
           }
           if (!matches) {
-            const where = `line ${line}: unexpected "${String.fromCharCode(b)}"`
+            const unexpected = `unexpected "${String.fromCharCode(b)}"`
             if (linesMode) {
-              pending.push(rec ? badLine(rec, `malformed JSON (${where})`) : { kind: 'bad', reason: `malformed JSON (${where})`, offset: base + i, recordNo: ++recordNo, line })
+              pending.push(rec ? badLine(rec, `malformed JSON (${unexpected})`) : { kind: 'bad', reason: `malformed JSON (${unexpected})`, offset: base + i, recordNo: ++recordNo, line })
               resetTop()
               skipToLineEnd = true
               yield* pending.splice(0)
@@ -289,10 +291,10 @@ export async function* readJsonRecords(path: string, options: JsonStreamOptions 
             const at = rec ?? null
             pending.push({
               kind: 'bad',
-              reason: `JSON structure broken at ${where}${at ? ` inside record ${at.no} (line ${at.line})` : ''}; the rest of the file from byte ${base + i} cannot be split into records`,
+              reason: `JSON structure broken at line ${line}: ${unexpected}${at ? ` inside record ${at.no}` : ''}; the rest of the file from byte ${base + i} cannot be split into records`,
               offset: at ? at.offset : base + i,
               recordNo: at ? at.no : recordNo + 1,
-              line
+              line: at ? at.line : line
             })
             rec = null
             stack.length = 0
@@ -352,9 +354,9 @@ export async function* readJsonRecords(path: string, options: JsonStreamOptions 
     if (rec) {
       if (rec.scalar && !inString) {
         // A scalar running into end of file still means the array was never closed.
-        yield { kind: 'bad', reason: `record ${rec.no} (line ${rec.line}) is cut off: the file ends inside the JSON array (truncated)`, offset: rec.offset, recordNo: rec.no, line: rec.line }
+        yield { kind: 'bad', reason: `record ${rec.no} is cut off: the file ends inside the JSON array (truncated)`, offset: rec.offset, recordNo: rec.no, line: rec.line }
       } else {
-        yield { kind: 'bad', reason: `record ${rec.no} (line ${rec.line}) is cut off: the file ends before the record closes (truncated)`, offset: rec.offset, recordNo: rec.no, line: rec.line }
+        yield { kind: 'bad', reason: `record ${rec.no} is cut off: the file ends before the record closes (truncated)`, offset: rec.offset, recordNo: rec.no, line: rec.line }
       }
     } else if (stack.length > 0) {
       yield {
@@ -370,7 +372,7 @@ export async function* readJsonRecords(path: string, options: JsonStreamOptions 
   }
 
   function badLine(r: OpenRecord, why: string): JsonStreamItem {
-    return { kind: 'bad', reason: `line ${r.line}: ${why}`, offset: r.offset, recordNo: r.no, line: r.line }
+    return { kind: 'bad', reason: why, offset: r.offset, recordNo: r.no, line: r.line }
   }
 
   function resetTop(): void {
@@ -387,7 +389,7 @@ export async function* readJsonRecords(path: string, options: JsonStreamOptions 
   function cutAtLineEnd(at: number): void {
     if (stack.length === 0 && !(rec?.scalar)) return
     if (rec) pending.push(badLine(rec, 'the JSON value is not closed before the line ends'))
-    else pending.push({ kind: 'bad', reason: `line ${line}: the JSON array is not closed before the line ends`, offset: at, recordNo: ++recordNo, line })
+    else pending.push({ kind: 'bad', reason: 'the JSON array is not closed before the line ends', offset: at, recordNo: ++recordNo, line })
     resetTop()
   }
 }

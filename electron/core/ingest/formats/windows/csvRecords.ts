@@ -6,8 +6,8 @@
 import { streamText } from './textStream'
 
 export type CsvItem =
-  | { fields: string[]; offset: number; length: number; line: number }
-  | { bad: string; offset: number; line: number }
+  | { fields: string[]; offset: number; length: number; line: number; text: string }
+  | { bad: string; offset: number; line: number; text: string }
 
 export const MAX_RECORD_CHARS = 1024 * 1024
 
@@ -76,15 +76,18 @@ export async function* readCsvRecords(path: string, signal?: AbortSignal, maxCha
         if (text.length > maxChars) {
           const nl = text.indexOf('\n')
           const rec = window.take(nl === -1 ? text.length : nl + 1)
-          yield { bad: `record at line ${rec.line} runs over ${maxChars} characters (unbalanced quote?); reading resumes on the next line`, offset: rec.offset, line: rec.line }
+          yield { bad: `the record runs over ${maxChars} characters (unbalanced quote?); reading resumes on the next line`, offset: rec.offset, line: rec.line, text: rec.text }
           scan = 0
           inQuotes = false
           continue
         }
         if (done && text.length > 0) {
           const rec = window.take(text.length)
-          if (inQuotes) yield { bad: `record at line ${rec.line} has a quote that is never closed (file cut off?)`, offset: rec.offset, line: rec.line }
-          else if (rec.text.trim() !== '') yield { fields: splitCsv(rec.text.replace(/\r$/, '')), offset: rec.offset, length: rec.length, line: rec.line }
+          if (inQuotes) yield { bad: 'the record has a quote that is never closed (file cut off?)', offset: rec.offset, line: rec.line, text: rec.text }
+          else if (rec.text.trim() !== '') {
+            const body = rec.text.replace(/\r$/, '')
+            yield { fields: splitCsv(body), offset: rec.offset, length: rec.length, line: rec.line, text: body }
+          }
         }
         break
       }
@@ -92,7 +95,7 @@ export async function* readCsvRecords(path: string, signal?: AbortSignal, maxCha
       scan = 0
       const body = rec.text.replace(/\r?\n$/, '')
       if (body.trim() === '') continue
-      yield { fields: splitCsv(body), offset: rec.offset, length: window.bytes(body), line: rec.line }
+      yield { fields: splitCsv(body), offset: rec.offset, length: window.bytes(body), line: rec.line, text: body }
     }
     if (done) return
   }

@@ -10,7 +10,7 @@
 // a first number above 12 means day-first; a file that never disambiguates is read
 // day-first and the decision is noted. Invisible direction marks (U+200E) that some
 // Windows versions put inside the date are ignored.
-import type { EventTime, Importer, ParserContext, RecordOutput, SniffInput } from '../../types'
+import { recordExcerpt, type EventTime, type Importer, type ParserContext, type RecordOutput, type SniffInput } from '../../types'
 import { readCsvRecords } from './csvRecords'
 import { classify } from './eventSemantics'
 import { eventDataFromMessage, parseRenderedMessage } from './renderedMessage'
@@ -129,7 +129,7 @@ async function* readEventCsv(path: string, ctx: ParserContext): AsyncGenerator<R
     if (columns === null) {
       columns = DEFAULT_COLUMNS
       if ('bad' in rec) {
-        yield { bad: `${rec.bad}; no header read, columns assumed in the default order`, offset: rec.offset, recordNo: 0 }
+        yield { bad: `${rec.bad}; no header read, columns assumed in the default order`, offset: rec.offset, recordNo: 0, lineNo: rec.line, excerpt: recordExcerpt(rec.text) }
         continue
       }
       const named = columnsOf(rec.fields)
@@ -137,11 +137,17 @@ async function* readEventCsv(path: string, ctx: ParserContext): AsyncGenerator<R
         columns = named
         continue
       }
-      yield { bad: `line ${rec.line}: no Event Viewer CSV header (Level/Keywords, Date and Time, Source, Event ID, Task Category); columns assumed in that order`, offset: rec.offset, recordNo: 0 }
+      yield {
+        bad: 'no Event Viewer CSV header (Level/Keywords, Date and Time, Source, Event ID, Task Category); columns assumed in that order',
+        offset: rec.offset,
+        recordNo: 0,
+        lineNo: rec.line,
+        excerpt: recordExcerpt(rec.text)
+      }
     }
     recordNo++
     if ('bad' in rec) {
-      yield { bad: rec.bad, offset: rec.offset, recordNo }
+      yield { bad: rec.bad, offset: rec.offset, recordNo, lineNo: rec.line, excerpt: recordExcerpt(rec.text) }
       continue
     }
     const cols = columns
@@ -153,12 +159,12 @@ async function* readEventCsv(path: string, ctx: ParserContext): AsyncGenerator<R
     if (order === null) order = SLASH.test(rawTime.replace(INVISIBLE, '')) ? await decideOrder(path, cols.indexOf('DateTime'), ctx) : 'dmy'
     const time = parseViewerDate(rawTime, order)
     if (typeof time === 'string') {
-      yield { bad: `line ${rec.line}: ${time}`, offset: rec.offset, recordNo }
+      yield { bad: time, offset: rec.offset, recordNo, lineNo: rec.line, excerpt: recordExcerpt(rec.text) }
       continue
     }
     const idText = (get('EventID') ?? '').trim()
     if (!/^\d+$/.test(idText)) {
-      yield { bad: `line ${rec.line}: Event ID "${idText}" is not a number`, offset: rec.offset, recordNo }
+      yield { bad: `Event ID "${idText}" is not a number`, offset: rec.offset, recordNo, lineNo: rec.line, excerpt: recordExcerpt(rec.text) }
       continue
     }
     const eventId = Number(idText)
@@ -200,7 +206,8 @@ async function* readEventCsv(path: string, ctx: ParserContext): AsyncGenerator<R
       ],
       offset: rec.offset,
       length: rec.length,
-      recordNo
+      recordNo,
+      lineNo: rec.line
     }
   }
 }

@@ -5,7 +5,7 @@
 // Time: System/TimeCreated/@SystemTime, ISO-8601 UTC with up to 7 fractional digits
 // (kept to the µs, truncated).
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import type { Importer, ParserContext, RecordOutput, SniffInput } from '../../types'
+import { recordExcerpt, type Importer, type ParserContext, type RecordOutput, type SniffInput } from '../../types'
 import { winEventFromElement } from './eventRecord'
 import { classify } from './eventSemantics'
 import { detectEncoding, headText, streamText } from './textStream'
@@ -104,18 +104,19 @@ async function* readEventXml(path: string, ctx: ParserContext): AsyncGenerator<R
       if (nextStart && (end === -1 || nextStart.index < end)) {
         window.take(start.index)
         const lost = window.take(nextStart.index - start.index)
-        yield { bad: `<Event> at line ${lost.line} is not closed before the next <Event>`, offset: lost.offset, recordNo: ++recordNo }
+        yield { bad: '<Event> is not closed before the next <Event>', offset: lost.offset, recordNo: ++recordNo, lineNo: lost.line, excerpt: recordExcerpt(lost.text) }
         continue
       }
       if (end === -1) {
         if (done) {
           window.take(start.index)
           const lost = window.take(window.text.length)
-          yield { bad: `<Event> at line ${lost.line} is cut off by the end of the file`, offset: lost.offset, recordNo: ++recordNo }
+          yield { bad: '<Event> is cut off by the end of the file', offset: lost.offset, recordNo: ++recordNo, lineNo: lost.line, excerpt: recordExcerpt(lost.text) }
         } else if (window.text.length - start.index > MAX_EVENT_CHARS) {
           window.take(start.index)
+          const excerpt = recordExcerpt(window.text)
           const lost = window.take(1)
-          yield { bad: `<Event> at line ${lost.line} runs over ${MAX_EVENT_CHARS} characters without </Event>; skipped`, offset: lost.offset, recordNo: ++recordNo }
+          yield { bad: `<Event> runs over ${MAX_EVENT_CHARS} characters without </Event>; skipped`, offset: lost.offset, recordNo: ++recordNo, lineNo: lost.line, excerpt }
           continue
         }
         break
@@ -125,12 +126,18 @@ async function* readEventXml(path: string, ctx: ParserContext): AsyncGenerator<R
       recordNo++
       const parsed = parseEvent(rec.text)
       if ('error' in parsed) {
-        yield { bad: `event at line ${rec.line}: ${parsed.error}`, offset: rec.offset, recordNo }
+        yield { bad: parsed.error, offset: rec.offset, recordNo, lineNo: rec.line, excerpt: recordExcerpt(rec.text) }
         continue
       }
       const ev = winEventFromElement(parsed.event)
       if (ev.timeUs === null) {
-        yield { bad: `event at line ${rec.line}: ${ev.timeText ? `SystemTime "${ev.timeText}" is not an ISO time` : 'no TimeCreated/@SystemTime'}`, offset: rec.offset, recordNo }
+        yield {
+          bad: ev.timeText ? `SystemTime "${ev.timeText}" is not an ISO time` : 'no TimeCreated/@SystemTime',
+          offset: rec.offset,
+          recordNo,
+          lineNo: rec.line,
+          excerpt: recordExcerpt(rec.text)
+        }
         continue
       }
       const c = classify(ev)
@@ -152,7 +159,8 @@ async function* readEventXml(path: string, ctx: ParserContext): AsyncGenerator<R
         ],
         offset: rec.offset,
         length: rec.length,
-        recordNo
+        recordNo,
+        lineNo: rec.line
       }
     }
     if (done) return
