@@ -4,12 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BenchResult } from './benchUtil'
+import { benchEvtx } from './evtxBench'
 import { benchImport } from './importBench'
 import { benchIntake } from './intakeBench'
 
 const benches: Record<string, (work: string) => Promise<BenchResult>> = {
   intake: (w) => benchIntake(w),
-  import: (w) => benchImport(w)
+  import: (w) => benchImport(w),
+  evtx: (w) => benchEvtx(w)
 }
 
 async function main(): Promise<void> {
