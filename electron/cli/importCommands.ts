@@ -1,10 +1,11 @@
 // iwb import / events / sources / formats: evidence files become events, and back out.
 import { resolve } from 'node:path'
 import type { ImportReport } from '@shared/ingestModel'
+import { describeTimeDecisions } from '@shared/describeTime'
 import { isValidTimeZone } from '@shared/time'
 import { CaseFolder } from '../core/case/caseFolder'
 import { acquireEvidence } from '../core/case/intake'
-import { importEvidenceExpanding } from '../core/ingest/importAny'
+import { failedImportReport, importEvidenceExpanding } from '../core/ingest/importAny'
 import { importers } from '../core/ingest/registry'
 import { formatClockOffset, parseClockOffset } from '../core/ingest/timeResolve'
 import { listSources, queryEvents } from '../core/timeline/eventQuery'
@@ -13,30 +14,12 @@ import { EXIT_OK, EXIT_USAGE, UsageError, type Command, type Values } from './co
 
 const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined)
 
-function describeTime(r: ImportReport): string[] {
-  const t = r.time
-  if (!t) return []
-  const lines: string[] = []
-  if (t.stampsInSourceZone > 0) lines.push(`${t.stampsInSourceZone} zone-less stamps read as ${t.timeZone}`)
-  if (t.stampsWithZone > 0) lines.push(`${t.stampsWithZone} stamps carried their own zone or offset`)
-  for (const [abbr, a] of Object.entries(t.abbreviations)) lines.push(`${a.count} stamps in ${abbr} read as UTC${a.offsetMinutes >= 0 ? '+' : '-'}${Math.abs(a.offsetMinutes / 60)}`)
-  if (t.yearInference) {
-    const y = t.yearInference
-    const basis = y.basis === 'explicit' ? 'given with --year' : y.basis === 'file-mtime' ? "inferred from the file's modification time" : 'assumed from today (no file time)'
-    lines.push(`year ${y.firstYear} ${basis}${y.rollovers.length ? `, rolled over ${y.rollovers.map((r) => `to ${r.toYear} at record ${r.recordIndex}`).join(', ')}` : ''}`)
-  }
-  if (t.dstAmbiguous) lines.push(`${t.dstAmbiguous} stamps fall in a DST fold (first occurrence taken, flagged)`)
-  if (t.dstGap) lines.push(`${t.dstGap} stamps fall in a DST gap (flagged)`)
-  lines.push(`clock offset ${formatClockOffset(t.offsetUs)}`)
-  return lines
-}
-
 function printReport(r: ImportReport): void {
   if (r.status === 'complete') {
     const how = r.formatChosenBy === 'user' ? 'chosen' : `detected ${Math.round((r.detection[0]?.confidence ?? 0) * 100)}%`
     console.log(`imported  ${r.fileName} as ${r.format} (${how}): ${r.events} events, ${r.badLines} bad lines, ${r.firstTs ?? '—'} → ${r.lastTs ?? '—'}`)
     console.log(`          ${formatBytes(r.bytes)} in ${(r.durationMs / 1000).toFixed(2)} s, ${Math.round(r.eventsPerSecond)} events/s`)
-    for (const l of describeTime(r)) console.log(`  time:   ${l}`)
+    for (const l of describeTimeDecisions(r.time)) console.log(`  time:   ${l}`)
     for (const n of r.notes) console.log(`  note:   ${n}`)
     if (r.invalidUtf8Lines) console.log(`  note:   ${r.invalidUtf8Lines} lines held invalid UTF-8 (replaced with U+FFFD, flagged)`)
   } else {
@@ -85,11 +68,7 @@ export const importCommands: Record<string, Command> = {
           const acquired = await acquireEvidence(folder, { path: file }, { examiner, note: str(v.note) ?? '' })
           if (acquired.outcome === 'refused' || !acquired.evidence) {
             if (!v.json) console.log(`refused   ${file}: ${acquired.reason}`)
-            reports.push({
-              status: 'failed', message: acquired.reason ?? 'refused', evidenceId: 0, fileName: file, sourceId: null, format: null,
-              formatName: null, formatChosenBy: null, detection: [], events: 0, badLines: 0, invalidUtf8Lines: 0, issues: [],
-              bytes: 0, durationMs: 0, eventsPerSecond: 0, firstTs: null, lastTs: null, time: null, notes: []
-            })
+            reports.push(failedImportReport(0, file, acquired.reason ?? 'refused'))
             continue
           }
           if (acquired.outcome === 'duplicate' && !v.json) console.log(`evidence  ${file} is already evidence #${acquired.existingId}; importing that item`)

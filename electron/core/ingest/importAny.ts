@@ -8,7 +8,7 @@ import { acquireArchiveMembers } from './archive/archiveIntake'
 import { detectArchiveKind } from './archive/inspectArchive'
 import { importEvidence, type ImportOptions } from './importPipeline'
 
-function refusedReport(evidenceId: number, fileName: string, message: string): ImportReport {
+export function failedImportReport(evidenceId: number, fileName: string, message: string): ImportReport {
   return {
     status: 'failed', message, evidenceId, fileName, sourceId: null, format: null, formatName: null, formatChosenBy: null,
     detection: [], events: 0, badLines: 0, invalidUtf8Lines: 0, issues: [], bytes: 0, durationMs: 0, eventsPerSecond: 0,
@@ -23,17 +23,17 @@ export async function importEvidenceExpanding(folder: CaseFolder, options: Impor
   if (evidence.size === 0 || !(await detectArchiveKind(path))) return [await importEvidence(folder, options)]
 
   const expanded = await acquireArchiveMembers(folder, evidence.id, path, { examiner: options.examiner, signal: options.signal })
-  if (expanded.refusal) return [refusedReport(evidence.id, evidence.originalName, `${evidence.originalName} was not expanded: ${expanded.refusal}`)]
+  if (expanded.refusal) return [failedImportReport(evidence.id, evidence.originalName, `${evidence.originalName} was not expanded: ${expanded.refusal}`)]
   const reports: ImportReport[] = []
   for (const m of expanded.members) {
     if (m.outcome === 'skipped') continue
     const id = m.outcome === 'acquired' ? m.evidenceId : m.outcome === 'duplicate' ? m.existingId : null
     if (id === null) {
-      reports.push(refusedReport(evidence.id, `${evidence.originalName}!/${m.name}`, `member refused: ${m.reason ?? 'unknown reason'}`))
+      reports.push(failedImportReport(evidence.id, `${evidence.originalName}!/${m.name}`, `member refused: ${m.reason ?? 'unknown reason'}`))
       continue
     }
     reports.push(await importEvidence(folder, { ...options, evidenceId: id }))
   }
-  if (reports.length === 0) reports.push(refusedReport(evidence.id, evidence.originalName, `${evidence.originalName} holds no file to import.`))
+  if (reports.length === 0) reports.push(failedImportReport(evidence.id, evidence.originalName, `${evidence.originalName} holds no file to import.`))
   return reports
 }

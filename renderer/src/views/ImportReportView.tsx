@@ -1,25 +1,7 @@
 // What an import did: counts, time range, every time decision, and the bad lines by number.
 import type { ImportReport } from '@shared/ingestModel'
+import { describeTimeDecisions } from '@shared/describeTime'
 import { formatDuration } from '@shared/format'
-
-export function timeDecisionLines(t: ImportReport['time']): string[] {
-  if (!t) return []
-  const out: string[] = []
-  if (t.stampsInSourceZone) out.push(`${t.stampsInSourceZone} zone-less times read in ${t.timeZone}`)
-  if (t.stampsWithZone) out.push(`${t.stampsWithZone} times carried their own zone or offset`)
-  for (const [abbr, a] of Object.entries(t.abbreviations)) out.push(`${a.count} times in ${abbr} read as UTC${a.offsetMinutes >= 0 ? '+' : '−'}${Math.abs(a.offsetMinutes) / 60} h`)
-  if (t.yearInference) {
-    const y = t.yearInference
-    out.push(
-      `year ${y.firstYear} ${y.basis === 'explicit' ? 'given by the examiner' : y.basis === 'file-mtime' ? "inferred from the file's modification time" : 'assumed from today'}` +
-        (y.rollovers.length ? `; rolled over to ${y.rollovers.map((r) => `${r.toYear} at record ${r.recordIndex}`).join(', ')}` : '')
-    )
-  }
-  if (t.dstAmbiguous) out.push(`${t.dstAmbiguous} times fell in a DST fold (first occurrence taken, flagged)`)
-  if (t.dstGap) out.push(`${t.dstGap} times fell in a DST gap (flagged)`)
-  out.push(`clock offset ${t.offsetUs === 0 ? 'none' : `${t.offsetUs / 1e6} s`}`)
-  return out
-}
 
 export function ImportReportView({ report }: { report: ImportReport }) {
   return (
@@ -40,7 +22,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
           <li>
             {formatDuration(report.durationMs / 1000)}, {Math.round(report.eventsPerSecond)} events/s
           </li>
-          {timeDecisionLines(report.time).map((l) => (
+          {describeTimeDecisions(report.time).map((l) => (
             <li key={l}>{l}</li>
           ))}
           {report.notes.map((n) => (

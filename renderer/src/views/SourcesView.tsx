@@ -5,7 +5,7 @@ import type { SourceSummary } from '@shared/ingestModel'
 import type { CaseSummary } from '@shared/model'
 import { api } from '../api/client'
 import { errorMessage } from '../components/ErrorBanner'
-import { timeDecisionLines } from './ImportReportView'
+import { describeTimeDecisions } from '@shared/describeTime'
 
 export function SourcesView(props: { current: CaseSummary; onError: (m: string) => void }) {
   const [sources, setSources] = useState<SourceSummary[]>([])
@@ -43,7 +43,7 @@ export function SourcesView(props: { current: CaseSummary; onError: (m: string) 
                 <td>{s.badLines}</td>
                 <td className="mono">{s.firstTs}</td>
                 <td className="mono">{s.lastTs}</td>
-                <td className="details">{timeDecisionLines(s.time).join('; ')}</td>
+                <td className="details">{describeTimeDecisions(s.time).join('; ')}</td>
                 <td>
                   <button type="button" onClick={() => setEditing(s)} aria-label={`Change time reading of ${s.fileName}`}>
                     Change time…
