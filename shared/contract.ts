@@ -12,7 +12,9 @@ import {
   Settings,
   VerifyReport
 } from './model'
+import { TimelineExtent, TimelineGroupBy, TimelineHistogram } from './timelineModel'
 import { EventRecord, FormatInfo, ImportIssue, ImportReport, SourceSummary, Detection, TimeDecisionsSchema } from './ingestModel'
+import { MappingProfile, MappingSuggestionResult } from './mappingProfile'
 
 const Empty = z.object({}).strict()
 const JobStarted = z.object({ jobId: z.string() })
@@ -49,6 +51,13 @@ const ImportPreview = z.object({
   notes: z.array(z.string())
 })
 export type ImportPreview = z.infer<typeof ImportPreview>
+
+/** import.preview / import.start read the file with a built-in format (or detection), or with a mapping profile. */
+const formatOrMapping = (r: { format: string | null; mapping: MappingProfile | null }): boolean => !(r.format && r.mapping)
+const notBoth = { message: 'give either a format or a mapping profile, not both', path: ['mapping'] }
+
+const SavedMappingProfile = z.object({ path: z.string(), profile: MappingProfile })
+export type SavedMappingProfile = z.infer<typeof SavedMappingProfile>
 
 const EventQuery = z
   .object({
@@ -115,12 +124,15 @@ export const contract = {
       .object({
         evidenceId: z.number().int().positive(),
         format: z.string().max(100).nullable().default(null),
+        /** Read with this mapping profile instead of a format. */
+        mapping: MappingProfile.nullable().default(null),
         timeZone: TimeZoneName.nullable().default(null),
         year: z.number().int().min(1970).max(2100).nullable().default(null),
         offset: ClockOffsetText.default('0s'),
         limit: z.number().int().min(1).max(200).default(20)
       })
-      .strict(),
+      .strict()
+      .refine(formatOrMapping, notBoth),
     response: ImportPreview
   },
   'import.start': {
@@ -128,13 +140,28 @@ export const contract = {
       .object({
         evidenceId: z.number().int().positive(),
         format: z.string().max(100).nullable().default(null),
+        /** Read with this mapping profile instead of a format. */
+        mapping: MappingProfile.nullable().default(null),
         timeZone: TimeZoneName.nullable().default(null),
         year: z.number().int().min(1970).max(2100).nullable().default(null),
         offset: ClockOffsetText.default('0s')
       })
-      .strict(),
+      .strict()
+      .refine(formatOrMapping, notBoth),
     response: JobStarted
   },
+
+  /** Saved mapping profiles (`<config>/mapping-profiles/*.json`), with the files that are not valid profiles. */
+  'mapping.list': {
+    request: Empty,
+    response: z.object({ dir: z.string(), profiles: z.array(SavedMappingProfile), invalid: z.array(z.object({ path: z.string(), error: z.string() })) })
+  },
+  'mapping.save': {
+    request: z.object({ profile: MappingProfile, replace: z.boolean().default(false) }).strict(),
+    response: SavedMappingProfile
+  },
+  /** The columns and a few rows of an evidence file, with a proposed mapping. */
+  'mapping.suggest': { request: z.object({ evidenceId: z.number().int().positive() }).strict(), response: MappingSuggestionResult },
   'sources.list': { request: Empty, response: z.array(SourceSummary) },
   'sources.setTime': {
     request: z
@@ -147,6 +174,19 @@ export const contract = {
       })
       .strict(),
     response: JobStarted
+  },
+  'timeline.extent': { request: Empty, response: TimelineExtent },
+  'timeline.histogram': {
+    request: z
+      .object({
+        fromUs: z.number(),
+        toUs: z.number(),
+        buckets: z.number().int().min(1).max(8000),
+        groupBy: TimelineGroupBy.default('source')
+      })
+      .strict()
+      .refine((r) => r.toUs > r.fromUs, 'toUs must be after fromUs'),
+    response: TimelineHistogram
   },
   'events.query': { request: EventQuery, response: z.array(EventRecord) },
   'events.get': {

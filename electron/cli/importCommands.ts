@@ -6,6 +6,8 @@ import { isValidTimeZone } from '@shared/time'
 import { CaseFolder } from '../core/case/caseFolder'
 import { acquireEvidence } from '../core/case/intake'
 import { failedImportReport, importEvidenceExpanding } from '../core/ingest/importAny'
+import { createMappedImporter, loadMappingProfile } from '../core/ingest/mapping'
+import type { Importer } from '../core/ingest/types'
 import { importers } from '../core/ingest/registry'
 import { formatClockOffset, parseClockOffset } from '../core/ingest/timeResolve'
 import { listSources, queryEvents } from '../core/timeline/eventQuery'
@@ -26,17 +28,19 @@ function printReport(r: ImportReport): void {
     console.log(`${r.status.padEnd(9)} ${r.fileName}: ${r.message}`)
   }
   for (const i of r.issues.slice(0, 20)) {
-    console.log(`  bad ${i.line !== null ? `line ${i.line}` : `record ${i.record}`} (byte ${i.offset}): ${i.reason}${i.excerpt ? ` | ${i.excerpt.slice(0, 120)}` : ''}`)
+    const where = i.line !== null ? `line ${i.line}${i.record !== null ? `, record ${i.record}` : ''}` : `record ${i.record}`
+    console.log(`  bad ${where} (byte ${i.offset}): ${i.reason}${i.excerpt ? ` | ${i.excerpt.slice(0, 120)}` : ''}`)
   }
   if (r.badLines > 20) console.log(`  … ${r.badLines - 20} more bad lines (all listed with --json)`)
 }
 
 export const importCommands: Record<string, Command> = {
   import: {
-    summary: 'Acquire files as evidence and import them as events (format detected unless --format).',
-    usage: 'iwb import <case> <file…> [--format id] [--tz IANA] [--year YYYY] [--offset ±dur] [--note text] [--json]',
+    summary: 'Acquire files as evidence and import them as events (format detected unless --format, or read with a mapping profile).',
+    usage: 'iwb import <case> <file…> [--format id | --map profile.json] [--tz IANA] [--year YYYY] [--offset ±dur] [--note text] [--json]',
     options: {
       format: { type: 'string' },
+      map: { type: 'string' },
       tz: { type: 'string' },
       year: { type: 'string' },
       offset: { type: 'string' },
@@ -57,8 +61,21 @@ export const importCommands: Record<string, Command> = {
       } catch (err) {
         throw new UsageError((err as Error).message)
       }
-      const format = str(v.format)
+      let format = str(v.format)
       if (format && !importers.some((i) => i.id === format)) throw new UsageError(`unknown format "${format}"; \`iwb formats\` lists them`)
+      // A mapping profile (CSV / TSV / JSON lines no built-in format reads) is the one importer used.
+      let mapped: Importer | null = null
+      const mapPath = str(v.map)
+      if (mapPath !== undefined) {
+        if (format) throw new UsageError('--map and --format exclude each other: a mapping profile is the format')
+        try {
+          mapped = createMappedImporter(await loadMappingProfile(resolve(mapPath)))
+        } catch (err) {
+          const e = err as NodeJS.ErrnoException
+          throw new UsageError(e.code === 'ENOENT' || e.code === 'EISDIR' ? `cannot read mapping profile ${mapPath}: ${e.message}` : e.message)
+        }
+        format = mapped.id
+      }
 
       const folder = CaseFolder.open(resolve(caseDir))
       const examiner = str(v.examiner) ?? ctx.examiner()
@@ -77,6 +94,7 @@ export const importCommands: Record<string, Command> = {
             evidenceId: acquired.evidence.id,
             examiner,
             format: format ?? null,
+            ...(mapped ? { importers: [mapped] } : {}),
             timeZone: tz ?? null,
             year,
             offsetUs,

@@ -8,10 +8,11 @@ import { AboutView } from './views/AboutView'
 import { EventsView } from './views/EventsView'
 import { EvidenceView } from './views/EvidenceView'
 import { SourcesView } from './views/SourcesView'
+import { TimelineView } from './views/TimelineView'
 import { SettingsView } from './views/SettingsView'
 import { StartView } from './views/StartView'
 
-type View = 'case' | 'evidence' | 'sources' | 'events' | 'settings' | 'about'
+type View = 'case' | 'evidence' | 'sources' | 'timeline' | 'events' | 'settings' | 'about'
 
 const zones: string[] = (() => {
   try {
@@ -52,6 +53,7 @@ export function App() {
     { id: 'case', label: 'Case' },
     { id: 'evidence', label: 'Evidence', needsCase: true },
     { id: 'sources', label: 'Sources', needsCase: true },
+    { id: 'timeline', label: 'Timeline', needsCase: true },
     { id: 'events', label: 'Events', needsCase: true },
     { id: 'settings', label: 'Settings' },
     { id: 'about', label: 'About' }
@@ -93,6 +95,7 @@ export function App() {
         )}
         {view === 'evidence' && current && <EvidenceView current={current} onError={setError} />}
         {view === 'sources' && current && <SourcesView current={current} onError={setError} />}
+        {view === 'timeline' && current && <TimelineView current={current} onError={setError} />}
         {view === 'events' && current && <EventsView current={current} onError={setError} />}
         {view === 'settings' && <SettingsView onError={setError} />}
         {view === 'about' && <AboutView onError={setError} />}

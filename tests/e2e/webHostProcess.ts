@@ -12,10 +12,19 @@ export interface RunningHost {
   stop(): Promise<void>
 }
 
-export async function startHost(args: string[] = []): Promise<RunningHost> {
+/**
+ * `prepare` runs first with the test's work folder and the environment the host will use
+ * (e.g. to build a case with the CLI); it returns extra arguments for the host.
+ */
+export async function startHost(
+  args: string[] = [],
+  prepare?: (workDir: string, env: NodeJS.ProcessEnv) => string[]
+): Promise<RunningHost> {
   const workDir = mkdtempSync(join(tmpdir(), 'iwb-e2e-'))
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', '..', 'out', 'main', 'web.js'), ...args], {
-    env: { ...process.env, IWB_CONFIG_DIR: join(workDir, 'config') },
+  const env = { ...process.env, IWB_CONFIG_DIR: join(workDir, 'config') }
+  const extra = prepare ? prepare(workDir, env) : []
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', '..', 'out', 'main', 'web.js'), ...args, ...extra], {
+    env,
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const url = await new Promise<string>((resolve, reject) => {

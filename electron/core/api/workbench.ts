@@ -32,7 +32,10 @@ import { previewImport } from '../ingest/preview'
 import { rederiveSource } from '../ingest/rederive'
 import { parseClockOffset } from '../ingest/timeResolve'
 import { importWorkerPath, WorkerMessage, type WorkerRequest } from '../ingest/importWorkerProtocol'
+import { createMappedImporter, listProfiles, mappingProfilesDir, saveProfile, suggestMappingForFile } from '../ingest/mapping'
+import { evidenceById } from '../case/evidence'
 import { getEvent, listSources, originalBytes, queryEvents } from '../timeline/eventQuery'
+import { timelineExtent, timelineHistogram } from '../timeline/timelineApi'
 import type { ImportReport } from '@shared/ingestModel'
 
 type Handlers = { [M in Method]: (params: ParsedRequest<M>) => Promise<Response<M>> | Response<M> }
@@ -258,8 +261,14 @@ export class Workbench {
       'custody.list': ({ afterSeq, limit }) => listCustody(this.requireCase().db, afterSeq, limit),
 
       'formats.list': () => importers.map((i) => ({ id: i.id, name: i.name, description: i.description })),
-      'import.preview': (req) =>
-        previewImport(this.requireCase(), { ...req, offsetUs: parseClockOffset(req.offset) }),
+      'import.preview': ({ mapping, ...req }) => {
+        const mapped = mapping ? createMappedImporter(mapping) : null
+        return previewImport(this.requireCase(), {
+          ...req,
+          offsetUs: parseClockOffset(req.offset),
+          ...(mapped ? { format: mapped.id, importers: [mapped] } : {})
+        })
+      },
       'import.start': (req) => {
         const folder = this.requireCase()
         const offsetUs = parseClockOffset(req.offset)
@@ -269,7 +278,7 @@ export class Workbench {
         const jobId = this.jobs.start('import', `Importing ${name}`, (job) =>
           this.exclusive(async () => {
             const reports = await this.importInWorker(
-              { caseDir: folder.dir, evidenceId: req.evidenceId, examiner, format: req.format, timeZone: req.timeZone, year: req.year, offsetUs },
+              { caseDir: folder.dir, evidenceId: req.evidenceId, examiner, format: req.format, mapping: req.mapping, timeZone: req.timeZone, year: req.year, offsetUs },
               job.signal,
               (p) => {
                 job.setTotals(p.bytesTotal, null)
@@ -283,6 +292,27 @@ export class Workbench {
           })
         )
         return { jobId }
+      },
+      'mapping.list': async () => {
+        const dir = mappingProfilesDir(this.settings.dir)
+        return { dir, ...(await listProfiles(dir)) }
+      },
+      'mapping.save': async ({ profile, replace }) => {
+        const dir = mappingProfilesDir(this.settings.dir)
+        if (!replace && existsSync(resolve(dir, `${profile.id}.json`))) {
+          throw new ApiError('CONFLICT', `A mapping profile with the id "${profile.id}" is already saved. Choose another name, or replace it.`)
+        }
+        return { path: await saveProfile(dir, profile), profile }
+      },
+      'mapping.suggest': async ({ evidenceId }) => {
+        const folder = this.requireCase()
+        const evidence = evidenceById(folder.db, evidenceId)
+        if (!evidence) throw new ApiError('NOT_FOUND', `There is no evidence #${evidenceId} in this case.`)
+        try {
+          return await suggestMappingForFile(folder.evidencePath(evidence.sha256), evidence.originalName)
+        } catch (err) {
+          throw new ApiError('BAD_REQUEST', (err as Error).message)
+        }
       },
       'sources.list': () => listSources(this.requireCase().db),
       'sources.setTime': (req) => {
@@ -303,6 +333,8 @@ export class Workbench {
         )
         return { jobId }
       },
+      'timeline.extent': () => timelineExtent(this.requireCase().db),
+      'timeline.histogram': (q) => timelineHistogram(this.requireCase().db, q),
       'events.query': (f) => queryEvents(this.requireCase().db, f),
       'events.get': async ({ id }) => {
         const folder = this.requireCase()

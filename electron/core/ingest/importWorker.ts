@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads'
 import { CaseFolder } from '../case/caseFolder'
 import { importEvidenceExpanding } from './importAny'
+import { createMappedImporter } from './mapping/mappedImporter'
 import { WorkerRequest, type WorkerMessage } from './importWorkerProtocol'
 
 const port = parentPort
@@ -20,10 +21,13 @@ port.on('message', (raw: unknown) => {
   void (async () => {
     try {
       folder = CaseFolder.open(req.caseDir)
+      // A mapping profile becomes the one importer to read with, chosen by the investigator.
+      const mapped = req.mapping ? createMappedImporter(req.mapping) : null
       const reports = await importEvidenceExpanding(folder, {
         evidenceId: req.evidenceId,
         examiner: req.examiner,
-        format: req.format,
+        format: mapped ? mapped.id : req.format,
+        ...(mapped ? { importers: [mapped] } : {}),
         timeZone: req.timeZone,
         year: req.year,
         offsetUs: req.offsetUs,

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ImportReport } from '@shared/ingestModel'
+import { MappingProfile } from '@shared/mappingProfile'
 
 export const WorkerRequest = z.discriminatedUnion('type', [
   z.object({
@@ -12,6 +13,8 @@ export const WorkerRequest = z.discriminatedUnion('type', [
     evidenceId: z.number().int(),
     examiner: z.string(),
     format: z.string().nullable(),
+    /** Read with this mapping profile (validated again here) instead of a format. */
+    mapping: MappingProfile.nullable(),
     timeZone: z.string().nullable(),
     year: z.number().int().nullable(),
     offsetUs: z.number().int(),

@@ -9,10 +9,20 @@ import { MIN_DETECT_CONFIDENCE } from './importPipeline'
 import { parseFile } from './parseFile'
 import { importers } from './registry'
 import { rankImporters, readSniffInput } from './sniff'
+import type { Importer } from './types'
 
 export async function previewImport(
   folder: CaseFolder,
-  req: { evidenceId: number; format: string | null; timeZone: string | null; year: number | null; offsetUs: number; limit: number }
+  req: {
+    evidenceId: number
+    format: string | null
+    timeZone: string | null
+    year: number | null
+    offsetUs: number
+    limit: number
+    /** The importers `format` is chosen from (a mapped importer for a mapping profile); detection still ranks the registry. */
+    importers?: Importer[]
+  }
 ): Promise<ImportPreview> {
   const evidence = evidenceById(folder.db, req.evidenceId)
   if (!evidence) throw new Error(`There is no evidence #${req.evidenceId} in this case.`)
@@ -26,7 +36,7 @@ export async function previewImport(
   }
   const detection = rankImporters(importers, await readSniffInput(path, evidence.originalName)).slice(0, 5)
   const chosenId = req.format ?? (detection[0] && detection[0].confidence >= MIN_DETECT_CONFIDENCE ? detection[0].id : null)
-  const importer = importers.find((i) => i.id === chosenId)
+  const importer = (req.importers ?? importers).find((i) => i.id === chosenId)
   const empty: ImportPreview = { archive: null, detection, format: null, formatName: null, message: '', events: [], issues: [], time: null, notes: [] }
   if (!importer) {
     return { ...empty, message: req.format ? `Unknown format ${req.format}.` : 'The format was not recognised: choose one.' }

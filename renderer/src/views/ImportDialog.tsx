@@ -1,19 +1,29 @@
-// The import dialog: detected format (or the investigator's choice), the time decisions
-// (zone for zone-less stamps, year for year-less ones, clock offset), a preview of the
-// first events with raw and resolved time side by side, then the import with progress,
-// cancel and its report.
+// The import dialog: detected format (or the investigator's choice: a built-in format, a
+// saved mapping profile, or a custom mapping made here with "Map columns…"), the time
+// decisions (zone for zone-less stamps, year for year-less ones, clock offset), a preview
+// of the first events with raw and resolved time side by side, then the import with
+// progress, cancel and its report.
 import { useEffect, useState } from 'react'
-import type { ImportPreview, JobProgress } from '@shared/contract'
+import type { ImportPreview, JobProgress, SavedMappingProfile } from '@shared/contract'
 import type { FormatInfo, ImportReport } from '@shared/ingestModel'
+import type { MappingProfile } from '@shared/mappingProfile'
 import type { EvidenceItem } from '@shared/model'
 import { api, JobCancelled } from '../api/client'
 import { errorMessage } from '../components/ErrorBanner'
 import { ProgressPanel } from '../components/ProgressPanel'
 import { ImportReportView } from './ImportReportView'
+import { MappingForm } from './MappingForm'
+
+/** Format select values that are not built-in format ids. */
+const CUSTOM = 'custom-mapping:'
+const PROFILE = 'mapping-profile:'
 
 export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onClose: () => void; onError: (m: string) => void }) {
   const [formats, setFormats] = useState<FormatInfo[]>([])
+  const [profiles, setProfiles] = useState<SavedMappingProfile[]>([])
   const [format, setFormat] = useState('')
+  /** The profile the custom mapping form currently makes (null while incomplete). */
+  const [custom, setCustom] = useState<MappingProfile | null>(null)
   const [timeZone, setTimeZone] = useState(props.caseZone)
   const [year, setYear] = useState('')
   const [offset, setOffset] = useState('0s')
@@ -21,26 +31,42 @@ export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onCl
   const [job, setJob] = useState<{ jobId: string; progress: JobProgress | null } | null>(null)
   const [reports, setReports] = useState<ImportReport[] | null>(null)
 
+  const saved = format.startsWith(PROFILE) ? (profiles.find((p) => p.profile.id === format.slice(PROFILE.length))?.profile ?? null) : null
+  const mapping = format === CUSTOM ? custom : saved
+  const builtIn = format === CUSTOM || format.startsWith(PROFILE) ? null : format || null
   const request = () => ({
     evidenceId: props.item.id,
-    format: format || null,
+    format: builtIn,
+    mapping,
     timeZone: timeZone || null,
     year: year ? Number(year) : null,
     offset: offset || '0s'
   })
 
-  useEffect(() => {
-    api().call('formats.list', {}).then(setFormats, (e: unknown) => props.onError(errorMessage(e)))
-  }, [])
+  const loadProfiles = (): Promise<void> =>
+    api()
+      .call('mapping.list', {})
+      .then((l) => setProfiles(l.profiles), (e: unknown) => props.onError(errorMessage(e)))
 
   useEffect(() => {
+    api().call('formats.list', {}).then(setFormats, (e: unknown) => props.onError(errorMessage(e)))
+    void loadProfiles()
+  }, [])
+
+  const mappingKey = mapping ? JSON.stringify(mapping) : ''
+  useEffect(() => {
+    if (format === CUSTOM && !mapping) {
+      // The mapping is still incomplete: nothing to preview yet.
+      setPreview(null)
+      return
+    }
     const timer = setTimeout(() => {
       api()
         .call('import.preview', { ...request(), limit: 20 })
         .then(setPreview, (e: unknown) => props.onError(errorMessage(e)))
     }, 250)
     return () => clearTimeout(timer)
-  }, [format, timeZone, year, offset])
+  }, [format, mappingKey, timeZone, year, offset])
 
   async function start(): Promise<void> {
     try {
@@ -56,6 +82,7 @@ export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onCl
   }
 
   const best = preview?.detection[0]
+  const unrecognised = preview !== null && !preview.format && !preview.archive && format === ''
   return (
     <section className="card dialog" role="dialog" aria-label="Import evidence">
       <div className="dialog-head">
@@ -67,15 +94,27 @@ export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onCl
       <div className="form-grid">
         <label>
           Format
-          <select value={format} onChange={(e) => setFormat(e.target.value)}>
+          <select aria-label="Format" value={format} onChange={(e) => setFormat(e.target.value)}>
             <option value="">
               Detect automatically{best ? ` (best guess: ${best.name}, ${Math.round(best.confidence * 100)}%)` : ''}
             </option>
-            {formats.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name} ({f.id})
-              </option>
-            ))}
+            <option value={CUSTOM}>Custom mapping (map the columns yourself)…</option>
+            {profiles.length > 0 && (
+              <optgroup label="Saved mapping profiles">
+                {profiles.map((p) => (
+                  <option key={p.profile.id} value={PROFILE + p.profile.id}>
+                    {p.profile.name} (mapping {p.profile.id})
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            <optgroup label="Built-in formats">
+              {formats.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.name} ({f.id})
+                </option>
+              ))}
+            </optgroup>
           </select>
         </label>
         <label>
@@ -91,6 +130,24 @@ export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onCl
           <input value={offset} onChange={(e) => setOffset(e.target.value)} placeholder="+43s, -1m30s" />
         </label>
       </div>
+
+      {unrecognised && (
+        <p className="issues">
+          No built-in format reads this file.{' '}
+          <button type="button" onClick={() => setFormat(CUSTOM)}>
+            Map columns…
+          </button>
+        </p>
+      )}
+      {format === CUSTOM && (
+        <MappingForm
+          evidenceId={props.item.id}
+          onChange={setCustom}
+          onSaved={(s) => {
+            void loadProfiles().then(() => setFormat(PROFILE + s.profile.id))
+          }}
+        />
+      )}
 
       {preview && (
         <>
@@ -137,7 +194,8 @@ export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onCl
             <ul className="issues" aria-label="Preview problems">
               {preview.issues.map((i, n) => (
                 <li key={n}>
-                  Line {i.line ?? `record ${i.record}`}: {i.reason} <span className="mono">{i.excerpt}</span>
+                  {i.line !== null ? `Line ${i.line}${i.record !== null ? ` (record ${i.record})` : ''}` : `Record ${i.record}`}: {i.reason}{' '}
+                  <span className="mono">{i.excerpt}</span>
                 </li>
               ))}
             </ul>

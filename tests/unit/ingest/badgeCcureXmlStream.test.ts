@@ -48,6 +48,8 @@ describe('C•CURE XML journal streaming', () => {
       expect(slice).toContain(`(Card: ${100000 + i})`)
       expect(e.actorId).toBe(String(100000 + i))
       expect(e.recordNo).toBe(i + 1)
+      // Line 1 is the XML declaration, line 2 <Journal>: message i is on line i + 3.
+      expect(e.lineNo).toBe(i + 3)
     }
     // Every message between is accounted for, in order.
     expect(r.events.every((e, i) => e.actorId === String(100000 + i))).toBe(true)
@@ -63,6 +65,20 @@ describe('C•CURE XML journal streaming', () => {
     const e = r.events[5000]!
     expect(e.offset).toBe(2 + 2 * text.lastIndexOf('<JournalMessage>', text.indexOf('(Card: 105000)')))
     expect(e.actorId).toBe('105000')
+    expect(e.lineNo).toBe(5003)
+    expect(r.events.every((x, i) => x.lineNo === i + 3)).toBe(true)
+  })
+
+  it('gives a broken message its line and the start of its text', async () => {
+    const text = journal(5).replace('<PrimaryObjectName>Person 1, Test</PrimaryObjectName>', '<PrimaryObjectName>Person 1, Test</PrimaryObjectNam>')
+    const path = join(dir, 'broken.xml')
+    await writeFile(path, text)
+    const r = await importSample('badge-ccure-9000-xml', path, { timeZone: 'UTC' })
+    expect(r.events.map((e) => e.lineNo)).toEqual([3, 5, 6, 7])
+    expect(r.bad).toHaveLength(1)
+    expect(r.bad[0]).toMatchObject({ recordNo: 2, lineNo: 4 })
+    expect(r.bad[0]!.reason).toMatch(/^malformed journal message: /)
+    expect(r.bad[0]!.excerpt).toMatch(/^<JournalMessage><MessageLocalDateTime>03\/01\/2024 10:01:00 AM/)
   })
 
   it('turns damaged input into bad records without crashing or hanging', async () => {

@@ -1,7 +1,7 @@
 // Cloud audit importers (CloudTrail, Entra ID sign-ins, Okta) on the real samples and on
 // fixtures written here in the shapes the real exports take. Expected times were read
 // from the files with jq/sed and converted by hand.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { detect, importSample, sample } from '../../helpers/importSample'
@@ -102,8 +102,13 @@ describe('aws-cloudtrail', () => {
     expect(r.events[0]!.fields).toMatchObject({ sourceIPAddress: 'ec2.amazonaws.com' })
     expect(r.events[1]).toMatchObject({ ts: '2024-05-01T09:16:00.000Z', category: 'auth', outcome: 'success', actor: 'arn:aws:iam::111122223333:root', srcIp: '198.51.100.9' })
     expect(r.bad).toHaveLength(1)
-    expect(r.bad[0]).toMatchObject({ recordNo: 3 })
-    expect(r.bad[0]!.reason).toMatch(/record 3 \(line \d+\): no eventTime/)
+    // Pretty-printed: each record carries the line of its opening brace.
+    const json = readFileSync(p, 'utf8')
+    const lineOf = (needle: string): number => json.slice(0, json.lastIndexOf('\n    {', json.indexOf(needle)) + 1).split('\n').length
+    expect(r.events.map((e) => e.lineNo)).toEqual([lineOf('"DescribeInstances"'), lineOf('"ConsoleLogin"')])
+    expect(r.bad[0]).toMatchObject({ recordNo: 3, lineNo: lineOf('"GetObject"') })
+    expect(r.bad[0]!.reason).toMatch(/^record 3: no eventTime/)
+    expect(r.bad[0]!.excerpt).toBe('{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject"}')
     expect(r.notes).toContain('read as a JSON document wrapping an array of records')
   })
 
@@ -113,8 +118,9 @@ describe('aws-cloudtrail', () => {
     const r = await importSample('aws-cloudtrail', p)
     expect(r.events.map((e) => e.ts)).toEqual(['2024-05-01T10:00:01.000Z', '2024-05-01T10:00:03.000Z'])
     expect(r.bad).toHaveLength(1)
-    expect(r.bad[0]).toMatchObject({ recordNo: 2, lineNo: null })
-    expect(r.bad[0]!.reason).toMatch(/^line 2: /)
+    expect(r.bad[0]).toMatchObject({ recordNo: 2, lineNo: 2 })
+    expect(r.bad[0]!.reason).toBe('the JSON value is not closed before the line ends')
+    expect(r.events.map((e) => [e.recordNo, e.lineNo])).toEqual([[1, 1], [3, 3]])
   })
 })
 
@@ -204,14 +210,15 @@ describe('entra-signin', () => {
       // No Z, but the column says UTC: not shifted by the Tokyo source zone.
       ['2024-02-14T08:12:13.000Z', 'success', 'dave@contoso.com']
     ])
-    expect(r.events[0]).toMatchObject({ actorId: 'u-1', srcIp: '203.0.113.45', location: 'Lyon, Auvergne-Rhone-Alpes, FR', category: 'auth', lineNo: null, recordNo: 1 })
+    expect(r.events[0]).toMatchObject({ actorId: 'u-1', srcIp: '203.0.113.45', location: 'Lyon, Auvergne-Rhone-Alpes, FR', category: 'auth', lineNo: 2, recordNo: 1 })
     expect(r.events[0]!.fields).toMatchObject({ 'User agent': ua, Application: 'Office 365 Exchange Online', Status: 'Success' })
     expect(r.events[1]!.message).toContain('50126')
     expect(r.events[3]!.srcIp).toBe('2001:db8::7')
-    expect(r.bad.map((b) => b.reason)).toEqual([
-      expect.stringMatching(/^line 5: date "14\/02\/2024 08:10:00" is not ISO 8601/),
-      `line 6: 3 fields, the header has ${header.length}`
+    expect(r.bad.map((b) => [b.lineNo, b.reason])).toEqual([
+      [5, expect.stringMatching(/^date "14\/02\/2024 08:10:00" is not ISO 8601/)],
+      [6, `3 fields, the header has ${header.length}`]
     ])
+    expect(r.bad[1]!.excerpt).toBe('2024-02-14T08:11:00Z,r-5,short row')
     expect(r.notes).toContain('read as the Entra portal CSV download')
   })
 
@@ -263,7 +270,7 @@ describe('okta-system-log', () => {
     const t = await importSample('okta-system-log', cut)
     expect(t.events).toHaveLength(1)
     expect(t.bad).toHaveLength(1)
-    expect(t.bad[0]).toMatchObject({ recordNo: 2 })
-    expect(t.bad[0]!.reason).toMatch(/record 2 \(line 2\) is cut off.*truncated/)
+    expect(t.bad[0]).toMatchObject({ recordNo: 2, lineNo: 2 })
+    expect(t.bad[0]!.reason).toMatch(/^record 2 is cut off.*truncated/)
   })
 })

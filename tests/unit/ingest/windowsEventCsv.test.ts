@@ -206,17 +206,19 @@ describe('windows-event-csv', () => {
     ].join('\n')
     const r = await importSample('windows-event-csv', file(csv), { timeZone: 'UTC' })
     expect(r.events.map((e) => [e.recordNo, e.ts])).toEqual([[4, '2016-10-07T18:39:00.000Z']])
-    expect(r.bad.map((b) => [b.recordNo, b.reason])).toEqual([
-      [1, 'line 2: "yesterday" is not a date and time Event Viewer writes'],
-      [2, 'line 3: Event ID "abc" is not a number'],
-      [3, 'timestamp "2/30/2016 6:38:24 PM": no such date 2016-2-30'],
-      [5, 'record at line 6 has a quote that is never closed (file cut off?)']
+    expect(r.events[0]!.lineNo).toBe(5)
+    expect(r.bad.map((b) => [b.recordNo, b.lineNo, b.reason])).toEqual([
+      [1, 2, '"yesterday" is not a date and time Event Viewer writes'],
+      [2, 3, 'Event ID "abc" is not a number'],
+      [3, 4, 'timestamp "2/30/2016 6:38:24 PM": no such date 2016-2-30'],
+      [5, 6, 'the record has a quote that is never closed (file cut off?)']
     ])
+    expect(r.bad[1]!.excerpt).toBe('Information,10/7/2016 6:38:24 PM,EventLog,abc,None,"x"')
   })
 
   it('reports a file without the header and still reads it in the default column order', async () => {
     const r = await importSample(eventCsvImporter, file('Information,10/7/2016 6:38:24 PM,EventLog,6005,None,"started"\n'), { timeZone: 'UTC' })
-    expect(r.bad.map((b) => b.reason)).toEqual(['line 1: no Event Viewer CSV header (Level/Keywords, Date and Time, Source, Event ID, Task Category); columns assumed in that order'])
+    expect(r.bad.map((b) => [b.lineNo, b.reason])).toEqual([[1, 'no Event Viewer CSV header (Level/Keywords, Date and Time, Source, Event ID, Task Category); columns assumed in that order']])
     expect(r.events.map((e) => e.ts)).toEqual(['2016-10-07T18:38:24.000Z'])
   })
 

@@ -96,11 +96,16 @@ describe('windows-event-xml', () => {
     ])
     expect(r.events[0]!.fields?.CommandLine).toBe('cmd /c whoami & hostname')
     expect(r.events[0]!.message).toBe('Process created: C:\\Windows\\System32\\cmd.exe (cmd /c whoami & hostname) by CORP\\bob')
-    expect(r.bad.map((b) => [b.recordNo, b.reason])).toEqual([
-      [2, expect.stringMatching(/^event at line \d+: malformed XML: .*Dta/)],
-      [4, expect.stringMatching(/^event at line \d+: SystemTime "yesterday" is not an ISO time$/)],
-      [6, expect.stringMatching(/^<Event> at line \d+ is cut off by the end of the file$/)]
+    // Each record carries the line its <Event> starts on.
+    const starts = [...text.matchAll(/<Event[\s>]/g)].map((m) => text.slice(0, m.index).split('\n').length)
+    expect(starts).toHaveLength(6)
+    expect(r.events.map((e) => e.lineNo)).toEqual([starts[0], starts[2], starts[4]])
+    expect(r.bad.map((b) => [b.recordNo, b.lineNo, b.reason])).toEqual([
+      [2, starts[1], expect.stringMatching(/^malformed XML: .*Dta/)],
+      [4, starts[3], 'SystemTime "yesterday" is not an ISO time'],
+      [6, starts[5], '<Event> is cut off by the end of the file']
     ])
+    expect(r.bad[0]!.excerpt).toMatch(/^<Event[\s>]/)
   })
 
   it('gives 0 to XML that is not a Windows event, and to other text', async () => {

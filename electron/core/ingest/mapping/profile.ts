@@ -1,80 +1,21 @@
 // A mapping profile: how to read one CSV / TSV / JSON-lines export nobody wrote an
 // importer for. It is JSON, validated with zod on every load (profiles are files a user
 // can edit by hand, so they are as untrusted as evidence), and saved one file per
-// profile in a folder the caller chooses so the UI and `iwb --map file` share them.
+// profile in a folder the caller chooses so the UI and `iwb --map file` share them. The
+// schema itself is in shared/mappingProfile.ts: it crosses the API too.
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { z } from 'zod'
-import { AccessAction, EventCategory, Outcome } from '@shared/event'
-import { checkTimeFormat } from './timeFormat'
+import type { z } from 'zod'
+import { MappingProfile } from '@shared/mappingProfile'
+import { configDir } from '../../settings/configDir'
+
+export { MappingColumns, MappingProfile, columnRefs } from '@shared/mappingProfile'
 
 const MAX_PROFILE_BYTES = 1024 * 1024
 
-/** A column: its header name, its 1-based number when there is no header row, or a dotted JSON key path. */
-const ColumnRef = z.string().trim().min(1, 'must name a column')
-
-export const MappingColumns = z.strictObject({
-  actor: ColumnRef.optional(),
-  actorId: ColumnRef.optional(),
-  host: ColumnRef.optional(),
-  srcIp: ColumnRef.optional(),
-  dstIp: ColumnRef.optional(),
-  location: ColumnRef.optional(),
-  action: ColumnRef.optional(),
-  outcome: ColumnRef.optional(),
-  message: ColumnRef.optional(),
-  category: ColumnRef.optional(),
-  // Access-control columns, used when the category is access.
-  cardNumber: ColumnRef.optional(),
-  employeeId: ColumnRef.optional(),
-  site: ColumnRef.optional(),
-  door: ColumnRef.optional(),
-  reader: ColumnRef.optional(),
-  panel: ColumnRef.optional(),
-  reason: ColumnRef.optional()
-})
-export type MappingColumns = z.infer<typeof MappingColumns>
-
-export const MappingProfile = z
-  .strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and hyphens (at most 63), e.g. "acme-door-log"'),
-    name: z.string().trim().min(1, 'must not be empty').max(200),
-    kind: z.enum(['csv', 'tsv', 'jsonl']),
-    delimiter: z.string().length(1, 'must be one character').optional(),
-    headerRow: z.boolean(),
-    time: z.strictObject({
-      column: ColumnRef,
-      format: z
-        .string()
-        .min(1)
-        .superRefine((f, ctx) => {
-          const why = checkTimeFormat(f)
-          if (why) ctx.addIssue({ code: 'custom', message: why })
-        }),
-      zone: z.enum(['utc', 'local'])
-    }),
-    columns: MappingColumns,
-    actionMap: z.record(z.string(), AccessAction).optional(),
-    outcomeMap: z.record(z.string(), Outcome).optional(),
-    category: EventCategory
-  })
-  .superRefine((p, ctx) => {
-    if (p.kind === 'jsonl' && p.delimiter !== undefined) ctx.addIssue({ code: 'custom', path: ['delimiter'], message: 'does not apply to jsonl' })
-    if (p.kind === 'jsonl' && p.headerRow) ctx.addIssue({ code: 'custom', path: ['headerRow'], message: 'must be false for jsonl (keys name the columns)' })
-    if (p.kind === 'tsv' && p.delimiter !== undefined && p.delimiter !== '\t') ctx.addIssue({ code: 'custom', path: ['delimiter'], message: 'must be a tab for tsv' })
-    if (p.kind !== 'jsonl' && !p.headerRow) {
-      for (const [path, ref] of columnRefs(p)) {
-        if (!/^[1-9]\d{0,3}$/.test(ref)) ctx.addIssue({ code: 'custom', path, message: `"${ref}" must be a column number (1, 2, …) when there is no header row` })
-      }
-    }
-  })
-export type MappingProfile = z.infer<typeof MappingProfile>
-
-/** Every column a profile names, with the path of the field that names it. */
-export function columnRefs(p: Pick<MappingProfile, 'time' | 'columns'>): [path: string[], ref: string][] {
-  const out: [string[], string][] = [[['time', 'column'], p.time.column]]
-  for (const [k, v] of Object.entries(p.columns)) if (v !== undefined) out.push([['columns', k], v])
-  return out
+/** Where saved profiles live: `<configDir>/mapping-profiles/`, outside every case. */
+export function mappingProfilesDir(base: string = configDir()): string {
+  return join(base, 'mapping-profiles')
 }
 
 function describeIssues(error: z.ZodError): string {

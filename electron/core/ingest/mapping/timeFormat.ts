@@ -4,31 +4,13 @@
 // pipeline, as UTC when the profile says zone 'utc', else in the source's zone. A format
 // without a year leaves the year to the pipeline's inference.
 import { DateTime, type TokenParser } from 'luxon'
+import { checkTimeFormat, timeFormatTokens as tokensOf } from '@shared/mappingProfile'
 import type { EventTime } from '../types'
 import { localAsUtc, parseStamp, type LocalTime } from '../formats/badge/stampText'
 
+export { checkTimeFormat }
+
 export type TimeZoneMode = 'utc' | 'local'
-
-/** The format's tokens with quoted literals removed. */
-function tokensOf(format: string): string {
-  return format.replace(/'[^']*'/g, '')
-}
-
-/** Why a luxon token format cannot read a timestamp, or null when it can. */
-export function checkTimeFormat(format: string): string | null {
-  if (format === 'iso' || format === 'epoch-s' || format === 'epoch-ms') return null
-  const t = tokensOf(format)
-  if (/[Xx]/.test(t)) return null
-  const date = /[MLD]/.test(t) && (/d/.test(t) || /D/.test(t))
-  const time = /[HhkTtfF]/.test(t)
-  if (!date || !time) return `"${format}" needs month, day and hour tokens (e.g. "dd/MM/yyyy HH:mm:ss"), or use iso / epoch-s / epoch-ms`
-  try {
-    DateTime.buildFormatParser(format, { locale: 'en-US' })
-  } catch (err) {
-    return `"${format}" is not a luxon format: ${(err as Error).message}`
-  }
-  return null
-}
 
 const EPOCH = /^(-?\d{1,16})(?:\.(\d{1,9}))?$/
 
