@@ -1,0 +1,292 @@
+// HLS VOD plan for one piece of footage, pure (no ffmpeg here): segment boundaries, the
+// wall-clock time of each segment, the m3u8 text, and the ffmpeg arguments that make
+// segment N on demand (an fMP4 file: init boxes + one or more moof/mdat fragments).
+//
+// - Remux (-c copy) can only cut at the source's keyframes, so boundaries are source
+//   keyframes, at least targetSegmentS apart. Each segment is cut by packet count
+//   (-frames:v), not by time: with B-frames, -to lets packets of the next GOP through.
+// - Transcode uses fixed-length segments of whole frames; each is encoded on its own
+//   (so it starts with an IDR: closed GOP, -g = -keyint_min = frames per segment).
+// - EXT-X-PROGRAM-DATE-TIME comes from the footage's own clock (wallClockStartUs is the
+//   time of the first frame), never ffmpeg's program_date_time (the time ffmpeg ran).
+// - Segments keep the source's timeline (-copyts), shifted so the first frame presents at
+//   MEDIA_OFFSET_S: tfdt is unsigned, and B-frame decode times precede presentation.
+import type { Demuxer, FfmpegInput } from './ffmpegRunner'
+
+export const MEDIA_OFFSET_S = 10
+
+export type HlsMode = 'remux' | 'transcode'
+
+export interface HlsPlanInput {
+  mode: HlsMode
+  /** Keyframe presentation times (ascending) and packet indexes in decode order, from probeVideo. */
+  keyframes: { timeS: number; packetIndex: number }[]
+  /** Video packets in the stream (probe.packetCount); sizes the last remux segment. */
+  packetCount?: number
+  /** Presentation time of the first frame (probe.video.startTimeS; not always 0). */
+  startTimeS: number
+  /** The container's start time (probe.containerStartS): ffmpeg's -ss is relative to it. Default startTimeS. */
+  containerStartS?: number
+  /** Length of the video from startTimeS. */
+  durationS: number
+  frameRate: { num: number; den: number }
+  /** UTC wall clock of the first frame, in microseconds since the epoch. */
+  wallClockStartUs: number
+  targetSegmentS: number
+  initUri?: string
+  segmentUri?: (index: number) => string
+}
+
+export interface HlsSegment {
+  index: number
+  /** Source presentation time of the segment's first frame. */
+  startS: number
+  endS: number
+  durationS: number
+  /** Frames (transcode) or packets (remux) in the segment; null = to the end of the stream. */
+  frames: number | null
+  /**
+   * Transcode: where decoding starts, a second before the source keyframe at or before
+   * startS. Seeking straight to startS can land after that keyframe (MPEG-TS seeks are not
+   * keyframe-exact), and HEVC then decodes grey garbage until the next one.
+   */
+  decodeFromS: number
+  /** Presentation time of the first frame inside the produced segment file. */
+  mediaStartS: number
+  wallClockUs: number
+  programDateTime: string
+  uri: string
+}
+
+export interface HlsPlan {
+  mode: HlsMode
+  segments: HlsSegment[]
+  targetDurationS: number
+  initUri: string
+  /** Source time of the first frame (frames before the first keyframe cannot be remuxed). */
+  firstFrameS: number
+  containerStartS: number
+  frameDurationS: number
+  playlist: string
+}
+
+const SAFE_URI = /^[A-Za-z0-9._~\-/]+$/
+
+/** ISO 8601 UTC from epoch microseconds, with ms (or µs when needed). */
+export function isoFromMicros(us: number): string {
+  if (!Number.isSafeInteger(us)) throw new Error(`Not an integer microsecond time: ${us}`)
+  const ms = Math.floor(us / 1000)
+  const rest = us - ms * 1000
+  const base = new Date(ms).toISOString() // …sss Z
+  return rest === 0 ? base : `${base.slice(0, -1)}${String(rest).padStart(3, '0')}Z`
+}
+
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6
+
+export function planHls(input: HlsPlanInput): HlsPlan {
+  const { num, den } = input.frameRate
+  if (!(num > 0 && den > 0)) throw new Error('A frame rate is needed to plan segments.')
+  if (!(input.targetSegmentS > 0)) throw new Error('targetSegmentS must be positive.')
+  if (!(input.durationS > 0)) throw new Error('durationS must be positive.')
+  const frameS = den / num
+  const endOfStream = input.startTimeS + input.durationS
+  const initUri = input.initUri ?? 'init.mp4'
+  const segUri = input.segmentUri ?? ((i: number) => `seg${i}.m4s`)
+  if (!SAFE_URI.test(initUri)) throw new Error(`Unsafe init URI ${initUri}`)
+
+  type Cut = { startS: number; endS: number; frames: number | null }
+  const cuts: Cut[] = []
+  if (input.mode === 'remux') {
+    const kfs = input.keyframes.filter((k) => k.timeS >= input.startTimeS - frameS / 2 && k.timeS < endOfStream - frameS / 2)
+    if (kfs.length === 0) throw new Error('No keyframe inside the stream: it cannot be remuxed.')
+    let open = kfs[0]!
+    for (let i = 1; i <= kfs.length; i++) {
+      const next = kfs[i]
+      if (next && next.timeS - open.timeS < input.targetSegmentS - frameS / 2) continue
+      const frames = next ? next.packetIndex - open.packetIndex : input.packetCount !== undefined ? input.packetCount - open.packetIndex : null
+      cuts.push({ startS: open.timeS, endS: next ? next.timeS : endOfStream, frames })
+      if (next) open = next
+    }
+  } else {
+    const perSegment = Math.max(1, Math.round((input.targetSegmentS * num) / den))
+    const total = Math.max(1, Math.round((input.durationS * num) / den))
+    for (let f = 0; f < total; f += perSegment) {
+      const n = Math.min(perSegment, total - f)
+      cuts.push({ startS: input.startTimeS + (f * den) / num, endS: input.startTimeS + ((f + n) * den) / num, frames: n })
+    }
+  }
+
+  const containerStartS = input.containerStartS ?? input.startTimeS
+  const keyTimes = input.keyframes.map((k) => k.timeS)
+  const decodeFrom = (startS: number): number => {
+    if (input.mode === 'remux') return startS
+    if (startS <= input.startTimeS + frameS / 2) return containerStartS
+    const before = keyTimes.filter((t) => t <= startS + frameS / 4)
+    return Math.max(containerStartS, (before.length ? before[before.length - 1]! : startS - 2) - 1)
+  }
+  const segments: HlsSegment[] = cuts.map((c, index) => {
+    const uri = segUri(index)
+    if (!SAFE_URI.test(uri)) throw new Error(`Unsafe segment URI ${uri}`)
+    const fromStartUs = Math.round((c.startS - input.startTimeS) * 1e6)
+    const wallClockUs = input.wallClockStartUs + fromStartUs
+    return {
+      index,
+      startS: round6(c.startS),
+      endS: round6(c.endS),
+      durationS: round6(c.endS - c.startS),
+      frames: c.frames,
+      decodeFromS: round6(decodeFrom(c.startS)),
+      mediaStartS: round6(c.startS - input.startTimeS + MEDIA_OFFSET_S),
+      wallClockUs,
+      programDateTime: isoFromMicros(wallClockUs),
+      uri
+    }
+  })
+  const targetDurationS = Math.max(1, ...segments.map((s) => Math.ceil(s.durationS - 1e-6)))
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${targetDurationS}`,
+    '#EXT-X-MEDIA-SEQUENCE:0',
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+    `#EXT-X-MAP:URI="${initUri}"`
+  ]
+  for (const s of segments) lines.push(`#EXT-X-PROGRAM-DATE-TIME:${s.programDateTime}`, `#EXTINF:${s.durationS.toFixed(6)},`, s.uri)
+  lines.push('#EXT-X-ENDLIST', '')
+  return {
+    mode: input.mode,
+    segments,
+    targetDurationS,
+    initUri,
+    firstFrameS: segments[0]!.startS,
+    containerStartS,
+    frameDurationS: frameS,
+    playlist: lines.join('\n')
+  }
+}
+
+const secs = (s: number): string => s.toFixed(6)
+
+const FMP4_OUT = [
+  '-avoid_negative_ts',
+  'disabled',
+  '-use_editlist',
+  '0',
+  '-video_track_timescale',
+  '90000',
+  '-map_metadata',
+  '-1',
+  '-fflags',
+  '+bitexact',
+  '-f',
+  'mp4',
+  // frag_discont: tfdt from the packets' own (offset) times, so segments line up.
+  '-movflags',
+  'frag_keyframe+empty_moov+default_base_moof+frag_discont'
+]
+
+export interface SegmentJob {
+  input: FfmpegInput
+  outputArgs: string[]
+}
+
+/**
+ * Input and output arguments for runFfmpeg to write segment `index` as an fMP4 file.
+ * Remux expects a container with a seek index (mov, matroska, mpegts…); raw elementary
+ * streams seek by byte estimate and should be transcoded or remuxed whole first.
+ */
+export function segmentJob(plan: HlsPlan, index: number, source: { path: string; demuxer: Demuxer }): SegmentJob {
+  const seg = plan.segments[index]
+  if (!seg) throw new Error(`No segment ${index} in the plan (${plan.segments.length}).`)
+  const offset = secs(seg.mediaStartS - seg.startS)
+  const frame = plan.frameDurationS
+  // -ss counts from the container's start time, even with -copyts (and -seek_timestamp is
+  // not honoured by the decoding path's trim), so seek relative to it. -to (with -copyts)
+  // is on the source timeline.
+  const seekTo = (sourceS: number): number => Math.max(0, sourceS - plan.containerStartS)
+  if (plan.mode === 'remux') {
+    return {
+      // A quarter frame past the keyframe: the seek snaps back to exactly that keyframe.
+      input: { path: source.path, demuxer: source.demuxer, seekS: seekTo(seg.startS + frame / 4), copyTimestamps: true },
+      outputArgs: [
+        '-map',
+        '0:v:0',
+        '-an',
+        '-sn',
+        '-dn',
+        '-c:v',
+        'copy',
+        ...(seg.frames !== null ? ['-frames:v', String(seg.frames)] : []),
+        '-output_ts_offset',
+        offset,
+        ...FMP4_OUT
+      ]
+    }
+  }
+  const gop = String(seg.frames ?? Math.round(plan.targetDurationS / frame))
+  return {
+    // Decode from before the keyframe (no accurate seek), then trim on the source timeline
+    // (-copyts) half a frame early: keeps exactly the frames from startS even when their
+    // times are not exact decimals. -to, also on the source timeline, ends the segment.
+    input: { path: source.path, demuxer: source.demuxer, seekS: seekTo(seg.decodeFromS), accurateSeek: false, copyTimestamps: true },
+    outputArgs: [
+      '-map',
+      '0:v:0',
+      '-an',
+      '-sn',
+      '-dn',
+      '-vf',
+      `trim=start=${secs(seg.startS - frame / 2)}`,
+      '-to',
+      secs(seg.endS - frame / 2),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      gop,
+      '-keyint_min',
+      gop,
+      '-sc_threshold',
+      '0',
+      '-fps_mode',
+      'passthrough',
+      '-output_ts_offset',
+      offset,
+      ...FMP4_OUT
+    ]
+  }
+}
+
+/**
+ * Splits an fMP4 file into its init part (ftyp + moov) and its media part (moof/mdat
+ * pairs, with styp/sidx/prft if present). The playlist's one EXT-X-MAP serves every
+ * segment when the init parts are byte-identical, which the tests check.
+ */
+export function splitFragmentedMp4(buf: Uint8Array): { init: Uint8Array; media: Uint8Array } {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  let off = 0
+  let initEnd = -1
+  let mediaStart = -1
+  let mediaEnd = -1
+  while (off + 8 <= buf.length) {
+    let size = view.getUint32(off)
+    const type = String.fromCharCode(buf[off + 4]!, buf[off + 5]!, buf[off + 6]!, buf[off + 7]!)
+    if (size === 1) {
+      if (off + 16 > buf.length) break
+      size = Number(view.getBigUint64(off + 8))
+    } else if (size === 0) size = buf.length - off
+    if (size < 8 || off + size > buf.length) throw new Error(`Truncated or corrupt box '${type}' at ${off}.`)
+    if (type === 'moov') initEnd = off + size
+    if (['styp', 'sidx', 'prft', 'moof', 'mdat', 'emsg'].includes(type)) {
+      if (mediaStart < 0) mediaStart = off
+      mediaEnd = off + size
+    }
+    off += size
+  }
+  if (initEnd < 0 || mediaStart < 0 || mediaStart < initEnd) throw new Error('Not a fragmented MP4 (ftyp+moov then moof/mdat).')
+  return { init: buf.subarray(0, initEnd), media: buf.subarray(mediaStart, mediaEnd) }
+}
