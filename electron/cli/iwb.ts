@@ -14,6 +14,7 @@ import { SettingsError, SettingsStore } from '../core/settings/settingsStore'
 import { Settings } from '@shared/model'
 import { EXIT_INTEGRITY, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandContext } from './command'
 import { importCommands } from './importCommands'
+import { exportCommands, verifyBagIfBag } from './exportCommands'
 import { formatBytes, printJson, progressPrinter } from './output'
 
 
@@ -106,11 +107,13 @@ const commands: Record<string, Command> = {
   },
 
   verify: {
-    summary: 'Re-hash every evidence file and walk the custody chain. Exit 0 only when all is intact.',
-    usage: 'iwb verify <case-dir> [--json] [--no-record]',
-    options: { json: { type: 'boolean' }, 'no-record': { type: 'boolean' } },
+    summary: 'Re-hash every evidence file and walk the custody chain of a case, or check an exported bag (folder or .zip). Exit 0 only when all is intact.',
+    usage: 'iwb verify <case-dir> [--json] [--no-record]\n       iwb verify <bag-dir | bag.zip> [--json] [--fingerprint <key SHA-256>]',
+    options: { json: { type: 'boolean' }, 'no-record': { type: 'boolean' }, fingerprint: { type: 'string' } },
     async run([caseDir], v) {
       if (!caseDir) throw new UsageError('a case folder is required')
+      const bag = await verifyBagIfBag(caseDir, v)
+      if (bag !== null) return bag
       const record = !v['no-record']
       const folder = CaseFolder.open(resolve(caseDir), { readonly: !record })
       try {
@@ -157,6 +160,8 @@ const commands: Record<string, Command> = {
   },
 
   ...importCommands,
+
+  ...exportCommands,
 
   about: {
     summary: 'Versions of the app, Node, SQLite and ffmpeg.',

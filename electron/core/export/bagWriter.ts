@@ -1,0 +1,576 @@
+// Export of a case, or a selection of it, as a signed BagIt bag (a folder or one ZIP).
+// Every payload byte is hashed (SHA-256 and SHA-512) as it is written, originals are
+// re-hashed against their intake hash on the way (a mismatch aborts the export), memory
+// stays flat (fixed chunk ring, paged event queries), and the bag appears at its final
+// path only when complete. The export is a custody entry at start and at its end.
+import { randomUUID } from 'node:crypto'
+import { open, rm } from 'node:fs/promises'
+import { isAbsolute, relative, resolve } from 'node:path'
+import { canonicalJson } from '@shared/canonicalJson'
+import type { CustodyEntry, EvidenceItem } from '@shared/model'
+import { microsToIso, nowMicros } from '@shared/time'
+import { TOOL_NAME, TOOL_VERSION } from '../appIdentity'
+import type { CaseFolder } from '../case/caseFolder'
+import { appendCustody, listCustody } from '../case/custody'
+import { openDatabase, type Db } from '../case/database'
+import { CancelledError, throwIfCancelled } from '../util/fileHash'
+import { buildReadme } from './bagReadme'
+import { COVERED_TAG_FILES, EXPORT_METADATA, originalBagPath, SIGNATURE_FILE } from './bagPaths'
+import { createDirectorySink, createZipSink, openPlainFile, type BagSink, type EntryWriter } from './bagSink'
+import { buildCaseJsonLd } from './caseJsonLd'
+import { EVENTS_CSV, EVENTS_JSONL, eventCsvHeader, eventCsvRow, eventJsonLine, zoneFormatter } from './eventFiles'
+import { BAGIT_TXT, DualHash, digestsOf, formatBagInfo, formatManifest, manifestName, payloadOxum, type Digests } from './manifests'
+import { HashRing } from './hashRing'
+import { buildReportHtml, REPORT_PATH } from './reportHtml'
+import { checkSelection, describeSelection, ExportInputError, listAllSources, originalsInPlay, selectedEvents, sourcesInPlay, type Selection } from './selection'
+import { examinerKey, signEd25519 } from './signing'
+
+export { ExportInputError }
+
+
+export interface ExportOptions {
+  /** The bag folder, or the .zip with --zip (".zip" is added when missing). */
+  out: string
+  zip?: boolean
+  from?: string | null
+  to?: string | null
+  sourceIds?: number[] | null
+  recipient?: string
+  purpose?: string
+  examiner: string
+  /** Default: the case's organisation. */
+  organisation?: string
+  /** Where the examiner's signing keys live (default <configDir>/keys). */
+  keysDir?: string
+  signal?: AbortSignal
+  onProgress?: (p: ExportProgress) => void
+  /** Tests: ZIP64 records even in a small archive. */
+  forceZip64?: boolean
+}
+
+export interface ExportProgress {
+  phase: 'originals' | 'events' | 'report' | 'tags'
+  bytesDone: number
+  bytesTotal: number
+  itemsDone: number
+  itemsTotal: number
+  current: string | null
+}
+
+export interface ExportResult {
+  exportId: string
+  path: string
+  format: 'directory' | 'zip'
+  originals: number
+  events: number
+  sources: number
+  payloadFiles: number
+  payloadBytes: number
+  tagManifestSha256: string
+  signer: { examiner: string; fingerprint: string; keyCreated: boolean }
+  custodySeq: { started: number; ended: number }
+}
+
+/** An original no longer matches the hash it had at intake: nothing is exported. */
+export class ExportIntegrityError extends Error {
+  constructor(
+    message: string,
+    readonly evidenceId: number,
+    readonly originalName: string,
+    readonly details: Record<string, unknown>
+  ) {
+    super(message)
+    this.name = 'ExportIntegrityError'
+  }
+}
+
+// Same geometry as intake (measured there): 8 MiB chunks, four in flight.
+const RING = 4
+const CHUNK = 8 * 1024 * 1024
+const TEXT_BUFFER = 1024 * 1024
+
+interface PayloadFile {
+  path: string
+  digests: Digests
+}
+
+export function bagOutputPath(out: string, zip: boolean): string {
+  const p = resolve(out)
+  return zip && !/\.zip$/i.test(p) ? `${p}.zip` : p
+}
+
+export async function exportBag(folder: CaseFolder, options: ExportOptions): Promise<ExportResult> {
+  const zip = options.zip ?? false
+  const finalPath = bagOutputPath(options.out, zip)
+  const rel = relative(folder.layout.evidence, finalPath)
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+    throw new ExportInputError('An export cannot be written inside the case evidence folder; choose another --out.')
+  }
+  const selection: Selection = {
+    from: options.from || null,
+    to: options.to || null,
+    sourceIds: options.sourceIds && options.sourceIds.length > 0 ? [...new Set(options.sourceIds)].sort((a, b) => a - b) : null
+  }
+  checkSelection(selection, listAllSources(folder.db))
+  const key = examinerKey(options.examiner, options.keysDir)
+  const info = folder.info()
+  const organisation = options.organisation ?? info.organisation
+  const recipient = options.recipient?.trim() ?? ''
+  const purpose = options.purpose?.trim() ?? ''
+  const exportId = randomUUID()
+  const startedUs = nowMicros()
+  const object = `export ${exportId}`
+
+  const sink: BagSink = zip ? await createZipSink(finalPath, { forceZip64: options.forceZip64 }) : await createDirectorySink(finalPath)
+  let started: CustodyEntry
+  try {
+    started = folder.db.transaction(() =>
+      appendCustody(folder.db, {
+        examiner: options.examiner,
+        action: 'export.started',
+        object,
+        tsUs: startedUs,
+        details: {
+          exportId,
+          path: finalPath,
+          format: sink.kind,
+          recipient,
+          purpose,
+          selection: { from: selection.from, to: selection.to, sourceIds: selection.sourceIds },
+          signerFingerprint: key.fingerprint,
+          tool: TOOL_NAME,
+          toolVersion: TOOL_VERSION
+        }
+      })
+    )()
+  } catch (err) {
+    await sink.abort().catch(() => undefined)
+    throw err
+  }
+
+  // A read snapshot on its own connection: an import committing meanwhile cannot make the
+  // bag's events, originals and custody disagree, and the app's connection stays free.
+  const snap = openDatabase(folder.layout.db, { readonly: true })
+  snap.exec('BEGIN')
+  try {
+    snap.prepare('SELECT COUNT(*) FROM custody').get()
+    const written = await writeBag(folder, snap, sink, {
+      options,
+      selection,
+      exportId,
+      startedUs,
+      startedSeq: started.seq,
+      organisation,
+      recipient,
+      purpose,
+      key
+    })
+    throwIfCancelled(options.signal)
+    await sink.commit()
+    const ended = folder.db.transaction(() =>
+      appendCustody(folder.db, {
+        examiner: options.examiner,
+        action: 'export.completed',
+        object,
+        details: {
+          exportId,
+          path: finalPath,
+          format: sink.kind,
+          recipient,
+          purpose,
+          selection: { from: selection.from, to: selection.to, sourceIds: selection.sourceIds },
+          tagManifestSha256: written.tagManifestSha256,
+          signerFingerprint: key.fingerprint,
+          originals: written.originals.map((o) => ({ evidenceId: o.id, sha256: o.sha256 })),
+          events: written.events,
+          payloadFiles: written.payloadFiles,
+          payloadBytes: written.payloadBytes
+        }
+      })
+    )()
+    return {
+      exportId,
+      path: finalPath,
+      format: sink.kind,
+      originals: written.originals.length,
+      events: written.events,
+      sources: written.sources,
+      payloadFiles: written.payloadFiles,
+      payloadBytes: written.payloadBytes,
+      tagManifestSha256: written.tagManifestSha256,
+      signer: { examiner: options.examiner, fingerprint: key.fingerprint, keyCreated: key.created },
+      custodySeq: { started: started.seq, ended: ended.seq }
+    }
+  } catch (err) {
+    await sink.abort().catch(() => undefined)
+    const cancelled = err instanceof CancelledError
+    folder.db.transaction(() =>
+      appendCustody(folder.db, {
+        examiner: options.examiner,
+        action: cancelled ? 'export.cancelled' : 'export.failed',
+        object,
+        details: {
+          exportId,
+          path: finalPath,
+          reason: cancelled ? 'cancelled by the examiner; the partial bag was removed' : (err as Error).message,
+          ...(err instanceof ExportIntegrityError ? err.details : {})
+        }
+      })
+    )()
+    throw err
+  } finally {
+    if (snap.inTransaction) snap.exec('COMMIT')
+    snap.close()
+  }
+}
+
+interface WriteContext {
+  options: ExportOptions
+  selection: Selection
+  exportId: string
+  startedUs: number
+  startedSeq: number
+  organisation: string
+  recipient: string
+  purpose: string
+  key: ReturnType<typeof examinerKey>
+}
+
+async function writeBag(
+  folder: CaseFolder,
+  db: Db,
+  sink: BagSink,
+  ctx: WriteContext
+): Promise<{ originals: EvidenceItem[]; events: number; sources: number; payloadFiles: number; payloadBytes: number; tagManifestSha256: string }> {
+  const { options, selection } = ctx
+  const info = folder.info()
+  const allSources = listAllSources(db)
+  const sources = sourcesInPlay(db, selection, allSources)
+  const originals = originalsInPlay(db, selection, sources)
+  const selectionText = describeSelection(selection)
+  const generatedAt = microsToIso(ctx.startedUs)
+  const payload: PayloadFile[] = []
+  const bytesTotal = originals.reduce((n, o) => n + o.size, 0)
+  let bytesDone = 0
+  const progress = (p: Omit<ExportProgress, 'bytesDone' | 'bytesTotal'>): void => options.onProgress?.({ ...p, bytesDone, bytesTotal })
+
+  // 1. Originals, byte for byte, each checked against its intake hash as it is copied.
+  const copied = await copyOriginals(folder, sink, originals, options.signal, (i, bagPath, n) => {
+    bytesDone += n
+    progress({ phase: 'originals', itemsDone: i, itemsTotal: originals.length, current: bagPath })
+  })
+  for (const c of copied) payload.push({ path: c.bagPath, digests: c.digests })
+  progress({ phase: 'originals', itemsDone: originals.length, itemsTotal: originals.length, current: null })
+
+  // 2. Events in one pass: JSON lines and CSV side by side. A ZIP takes one entry at a
+  // time, so there the CSV is spooled next to the partial archive and added after.
+  const sourceNames = new Map(allSources.map((s) => [s.id, s.fileName]))
+  const inZone = zoneFormatter(info.timeZone)
+  const spool = sink.kind === 'zip' ? `${sink.partialPath}.events-csv` : null
+  let events = 0
+  try {
+    const json = new TextOut(await sink.openFile(EVENTS_JSONL))
+    const csv = new TextOut(spool ? await openPlainFile(spool, 0o600) : await sink.openFile(EVENTS_CSV))
+    await csv.write('\ufeff' + eventCsvHeader())
+    for (const page of selectedEvents(db, selection, sources)) {
+      throwIfCancelled(options.signal)
+      for (const e of page) {
+        await json.write(eventJsonLine(e))
+        await csv.write(eventCsvRow(e, sourceNames.get(e.sourceId) ?? '', inZone))
+      }
+      events += page.length
+      progress({ phase: 'events', itemsDone: events, itemsTotal: 0, current: EVENTS_JSONL })
+    }
+    payload.push({ path: EVENTS_JSONL, digests: await json.close() })
+    const csvDigests = await csv.close()
+    if (spool) await copyFileInto(spool, await sink.openFile(EVENTS_CSV, { size: csvDigests.size }), options.signal)
+    payload.push({ path: EVENTS_CSV, digests: csvDigests })
+  } finally {
+    if (spool) await rm(spool, { force: true })
+  }
+
+  // 3. Machine-readable metadata: the original names and every time decision.
+  const custody = listCustody(db, 0, Number.MAX_SAFE_INTEGER).filter((c) => c.seq <= ctx.startedSeq)
+  const metadata = {
+    export: {
+      id: ctx.exportId,
+      startedAt: generatedAt,
+      examiner: options.examiner,
+      organisation: ctx.organisation,
+      recipient: ctx.recipient,
+      purpose: ctx.purpose,
+      selection: { ...selection, description: selectionText },
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      signerFingerprint: ctx.key.fingerprint,
+      events
+    },
+    case: { caseId: info.caseId, name: info.name, examiner: info.examiner, organisation: info.organisation, timeZone: info.timeZone, createdAt: microsToIso(info.createdUs) },
+    sources,
+    originals: copied.map((o) => ({ bagPath: o.bagPath, sha512: o.digests.sha512, ...o.item }))
+  }
+  const metaBytes = Buffer.from(`${JSON.stringify(JSON.parse(canonicalJson(metadata)), null, 2)}\n`, 'utf8')
+  await sink.writeFile(EXPORT_METADATA, metaBytes)
+  payload.push({ path: EXPORT_METADATA, digests: digestsOf(metaBytes) })
+
+  // 4. The report, with the hash of every payload file written before it.
+  throwIfCancelled(options.signal)
+  progress({ phase: 'report', itemsDone: 0, itemsTotal: 1, current: REPORT_PATH })
+  const report = Buffer.from(
+    buildReportHtml({
+      exportId: ctx.exportId,
+      generatedAt,
+      caseInfo: info,
+      examiner: options.examiner,
+      organisation: ctx.organisation,
+      recipient: ctx.recipient,
+      purpose: ctx.purpose,
+      selection: selectionText,
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      events,
+      sources,
+      originals: copied,
+      payload: [...payload],
+      custody,
+      signer: { examiner: options.examiner, fingerprint: ctx.key.fingerprint }
+    }),
+    'utf8'
+  )
+  await sink.writeFile(REPORT_PATH, report)
+  payload.push({ path: REPORT_PATH, digests: digestsOf(report) })
+
+  // 5. Tag files. bagit.txt is written last of all, so a folder without it was never finished.
+  throwIfCancelled(options.signal)
+  progress({ phase: 'tags', itemsDone: 0, itemsTotal: COVERED_TAG_FILES.length + 3, current: null })
+  const tags = new Map<string, Digests>()
+  const putTag = async (path: string, text: string): Promise<Buffer> => {
+    const data = Buffer.from(text, 'utf8')
+    await sink.writeFile(path, data)
+    tags.set(path, digestsOf(data))
+    return data
+  }
+  const payloadBytes = payload.reduce((n, p) => n + p.digests.size, 0)
+  await putTag(manifestName('sha256'), formatManifest(payload.map((p) => ({ path: p.path, digest: p.digests.sha256 }))))
+  await putTag(manifestName('sha512'), formatManifest(payload.map((p) => ({ path: p.path, digest: p.digests.sha512 }))))
+  await putTag(
+    'bag-info.txt',
+    formatBagInfo([
+      ['Source-Organization', ctx.organisation || '(not recorded)'],
+      ['Contact-Name', options.examiner],
+      ['External-Description', `Evidence export of case "${info.name}": ${selectionText}. Recipient: ${ctx.recipient || '(not stated)'}. Purpose: ${ctx.purpose || '(not stated)'}.`],
+      ['External-Identifier', ctx.exportId],
+      ['Bagging-Date', generatedAt.slice(0, 10)],
+      ['Payload-Oxum', payloadOxum(payloadBytes, payload.length)],
+      ['Bag-Software-Agent', `${TOOL_NAME} ${TOOL_VERSION}`],
+      ['Case-Name', info.name],
+      ['Case-Identifier', info.caseId],
+      ['Examiner', options.examiner],
+      ['Recipient', ctx.recipient || '(not stated)'],
+      ['Purpose', ctx.purpose || '(not stated)'],
+      ['Time-Zone', info.timeZone],
+      ['Selection', selectionText],
+      ['Exported-At', generatedAt],
+      ['Signing-Key-SHA256', ctx.key.fingerprint]
+    ])
+  )
+  const jsonld = buildCaseJsonLd({
+    exportId: ctx.exportId,
+    caseInfo: info,
+    examiner: options.examiner,
+    organisation: ctx.organisation,
+    recipient: ctx.recipient,
+    purpose: ctx.purpose,
+    selection: selectionText,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    startedAt: generatedAt,
+    endedAt: microsToIso(nowMicros()),
+    originals: copied,
+    payload: payload.filter((p) => !p.path.startsWith('data/originals/')),
+    sources,
+    signerFingerprint: ctx.key.fingerprint
+  })
+  await putTag('case.jsonld', `${JSON.stringify(jsonld, null, 2)}\n`)
+  {
+    const out = new TextOut(await sink.openFile('custody.jsonl'))
+    for (const entry of custody) await out.write(`${canonicalJson(entry)}\n`)
+    tags.set('custody.jsonl', await out.close())
+  }
+  await putTag(
+    'README.txt',
+    buildReadme({
+      exportId: ctx.exportId,
+      caseName: info.name,
+      examiner: options.examiner,
+      recipient: ctx.recipient,
+      purpose: ctx.purpose,
+      fingerprint: ctx.key.fingerprint,
+      tool: `${TOOL_NAME} ${TOOL_VERSION}`
+    })
+  )
+  const bagit = Buffer.from(BAGIT_TXT, 'utf8')
+  tags.set('bagit.txt', digestsOf(bagit))
+  const covered = COVERED_TAG_FILES.map((path) => ({ path, digests: tags.get(path)! }))
+  const tagManifest256 = await putTag(manifestName('sha256', true), formatManifest(covered.map((t) => ({ path: t.path, digest: t.digests.sha256 }))))
+  await putTag(manifestName('sha512', true), formatManifest(covered.map((t) => ({ path: t.path, digest: t.digests.sha512 }))))
+  // Every field here is checked by the verifier against the signed files (no free text).
+  const signature = {
+    algorithm: 'Ed25519',
+    signedFile: manifestName('sha256', true),
+    signature: signEd25519(tagManifest256, ctx.key.privateKey),
+    publicKeyPem: ctx.key.publicKeyPem,
+    publicKeyFingerprintSha256: ctx.key.fingerprint,
+    examiner: options.examiner,
+    exportId: ctx.exportId
+  }
+  await sink.writeFile(SIGNATURE_FILE, Buffer.from(`${JSON.stringify(signature, null, 2)}\n`, 'utf8'))
+  throwIfCancelled(options.signal)
+  await sink.writeFile('bagit.txt', bagit)
+  return {
+    originals,
+    events,
+    sources: sources.length,
+    payloadFiles: payload.length,
+    payloadBytes,
+    tagManifestSha256: digestsOf(tagManifest256).sha256
+  }
+}
+
+async function copyOriginals(
+  folder: CaseFolder,
+  sink: BagSink,
+  originals: EvidenceItem[],
+  signal: AbortSignal | undefined,
+  onBytes: (index: number, bagPath: string, n: number) => void
+): Promise<{ item: EvidenceItem; bagPath: string; digests: Digests }[]> {
+  const ring = HashRing.create(RING, CHUNK)
+  const copied: { item: EvidenceItem; bagPath: string; digests: Digests }[] = []
+  try {
+    for (const [i, item] of originals.entries()) {
+      throwIfCancelled(signal)
+      const bagPath = originalBagPath(item.id, item.originalName)
+      onBytes(i, bagPath, 0)
+      const writer = await sink.openFile(bagPath, { mode: 0o444, size: item.size })
+      const digests = await copyOriginal(folder.evidencePath(item.sha256), writer, ring, item, signal, (n) => onBytes(i, bagPath, n))
+      await writer.close()
+      if (digests.sha256 !== item.sha256 || digests.size !== item.size) {
+        throw new ExportIntegrityError(
+          `Evidence #${item.id} (${item.originalName}) no longer matches its intake hash: it is now ${digests.sha256} (${digests.size} bytes); at intake it was ${item.sha256} (${item.size} bytes). Nothing was exported; run \`iwb verify\` on the case.`,
+          item.id,
+          item.originalName,
+          { evidenceId: item.id, originalName: item.originalName, expectedSha256: item.sha256, actualSha256: digests.sha256, expectedSize: item.size, actualSize: digests.size }
+        )
+      }
+      copied.push({ item, bagPath, digests })
+    }
+  } finally {
+    await ring.close()
+  }
+  return copied
+}
+
+/**
+ * Copies one evidence file into the bag, hashing every chunk on the way. One read is in
+ * flight while the chunk before it is hashed (SHA-256 here, SHA-512 on the ring's thread);
+ * writes drain behind, so up to ring size - 1 chunks are on their way out at once.
+ */
+async function copyOriginal(
+  path: string,
+  writer: EntryWriter,
+  ring: HashRing,
+  item: EvidenceItem,
+  signal: AbortSignal | undefined,
+  onBytes: (n: number) => void
+): Promise<Digests> {
+  let fh
+  try {
+    fh = await open(path, 'r')
+  } catch (err) {
+    throw new ExportIntegrityError(
+      `Evidence #${item.id} (${item.originalName}) is missing from the case (${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Nothing was exported; run \`iwb verify\` on the case.`,
+      item.id,
+      item.originalName,
+      { evidenceId: item.id, originalName: item.originalName, expectedSha256: item.sha256, actualSha256: null, problem: 'missing' }
+    )
+  }
+  const buffers = ring.buffers
+  // A slot is free again once its chunk is both written and hashed by the other thread.
+  const busy: (Promise<unknown> | null)[] = buffers.map(() => null)
+  let slot = 0
+  let position = 0
+  ring.begin()
+  let pendingRead = fh.read(buffers[0]!, 0, ring.chunk, 0)
+  try {
+    for (;;) {
+      const { bytesRead } = await pendingRead
+      if (bytesRead === 0) break
+      throwIfCancelled(signal)
+      position += bytesRead
+      const next = (slot + 1) % buffers.length
+      if (busy[next]) await busy[next]
+      pendingRead = fh.read(buffers[next]!, 0, ring.chunk, position)
+      const hashed = ring.update(slot, bytesRead)
+      const done = Promise.all([hashed, writer.write(buffers[slot]!, bytesRead)])
+      done.catch(() => undefined) // handled where the slot is awaited; not an unhandled rejection meanwhile
+      busy[slot] = done
+      onBytes(bytesRead)
+      slot = next
+    }
+    await Promise.all(busy)
+  } finally {
+    await Promise.allSettled([...busy, pendingRead])
+    await fh.close()
+  }
+  return ring.end()
+}
+
+/** Copies a file we wrote ourselves (already hashed) into a bag entry. */
+async function copyFileInto(path: string, writer: EntryWriter, signal: AbortSignal | undefined): Promise<void> {
+  const fh = await open(path, 'r')
+  const buf = Buffer.allocUnsafe(TEXT_BUFFER * 4)
+  try {
+    let position = 0
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, position)
+      if (bytesRead === 0) break
+      throwIfCancelled(signal)
+      await writer.write(buf, bytesRead)
+      position += bytesRead
+    }
+  } finally {
+    await fh.close()
+  }
+  await writer.close()
+}
+
+/** Text written through a fixed buffer and hashed as it goes out. */
+class TextOut {
+  private readonly buf = Buffer.allocUnsafe(TEXT_BUFFER)
+  private used = 0
+  private readonly hash = new DualHash()
+
+  constructor(private readonly writer: EntryWriter) {}
+
+  async write(text: string): Promise<void> {
+    const len = Buffer.byteLength(text, 'utf8')
+    if (this.used + len > this.buf.length) await this.flush()
+    if (len > this.buf.length) {
+      const big = Buffer.from(text, 'utf8')
+      this.hash.update(big)
+      await this.writer.write(big, big.length)
+      return
+    }
+    this.used += this.buf.write(text, this.used, 'utf8')
+  }
+
+  private async flush(): Promise<void> {
+    if (this.used === 0) return
+    this.hash.update(this.buf.subarray(0, this.used))
+    await this.writer.write(this.buf, this.used)
+    this.used = 0
+  }
+
+  async close(): Promise<Digests> {
+    await this.flush()
+    await this.writer.close()
+    return this.hash.digest()
+  }
+}
