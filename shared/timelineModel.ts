@@ -13,7 +13,10 @@ export const TimelineLane = z.object({
   label: z.string(),
   /** Events of this lane inside the asked range. */
   total: z.number().int(),
-  /** Counts per requested bucket (density mode), or null when marks are given. */
+  /** Bar i covers [startUs + i × bucketUs, + bucketUs) clipped to the asked range. */
+  startUs: z.number(),
+  bucketUs: z.number(),
+  /** Counts per bar (density mode). */
   counts: z.array(z.number()).nullable(),
   failures: z.array(z.number()).nullable(),
   /** Individual events (marks mode), when they are few enough to draw one by one. */

@@ -7,11 +7,13 @@ import type { BenchResult } from './benchUtil'
 import { benchEvtx } from './evtxBench'
 import { benchImport } from './importBench'
 import { benchIntake } from './intakeBench'
+import { benchTimeline } from './timelineBench'
 
 const benches: Record<string, (work: string) => Promise<BenchResult>> = {
   intake: (w) => benchIntake(w),
   import: (w) => benchImport(w),
-  evtx: (w) => benchEvtx(w)
+  evtx: (w) => benchEvtx(w),
+  timeline: (w) => benchTimeline(w)
 }
 
 async function main(): Promise<void> {

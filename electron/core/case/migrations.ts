@@ -155,6 +155,59 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX import_issue_by_source ON import_issue(source_id, id);
     `
+  },
+  {
+    version: 3,
+    description: 'timeline pre-aggregates: event counts per source, category and location at nine bucket widths',
+    sql: `
+      -- A cell is one (source, category) pair, or one (source, category, location) triple for
+      -- the events that name a place. Each event_bucket_<width> table counts a cell's events
+      -- (and failures) per bucket b = floor(ts / width); widths nest (each divides the next).
+      -- Rebuilt per source whenever its event times change (electron/core/timeline/aggregates.ts).
+      CREATE TABLE timeline_cell (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES source(id),
+        category TEXT NOT NULL,
+        location TEXT,
+        events INTEGER NOT NULL,
+        failures INTEGER NOT NULL,
+        first_us INTEGER NOT NULL,
+        last_us INTEGER NOT NULL
+      );
+      CREATE INDEX timeline_cell_by_source ON timeline_cell(source_id, category, location);
+      CREATE TABLE event_bucket_1s (cell INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL, failures INTEGER NOT NULL, PRIMARY KEY (cell, b)) WITHOUT ROWID;
+      CREATE TABLE event_bucket_10s (cell INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL, failures INTEGER NOT NULL, PRIMARY KEY (cell, b)) WITHOUT ROWID;
+      CREATE TABLE event_bucket_1m (cell INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL, failures INTEGER NOT NULL, PRIMARY KEY (cell, b)) WITHOUT ROWID;
+      CREATE TABLE event_bucket_5m (cell INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL, failures INTEGER NOT NULL, PRIMARY KEY (cell, b)) WITHOUT ROWID;
+      CREATE TABLE event_bucket_15m (cell INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL, failures INTEGER NOT NULL, PRIMARY KEY (cell, b)) WITHOUT ROWID;
+      CREATE TABLE event_bucket_1h (cell INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL, failures INTEGER NOT NULL, PRIMARY KEY (cell, b)) WITHOUT ROWID;
+      CREATE TABLE event_bucket_3h (cell INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL, failures INTEGER NOT NULL, PRIMARY KEY (cell, b)) WITHOUT ROWID;
+      CREATE TABLE event_bucket_12h (cell INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL, failures INTEGER NOT NULL, PRIMARY KEY (cell, b)) WITHOUT ROWID;
+      CREATE TABLE event_bucket_1d (cell INTEGER NOT NULL, b INTEGER NOT NULL, n INTEGER NOT NULL, failures INTEGER NOT NULL, PRIMARY KEY (cell, b)) WITHOUT ROWID;
+
+      -- Cases imported before this version: aggregate their events now, as an import would.
+      INSERT INTO timeline_cell (source_id, category, location, events, failures, first_us, last_us)
+        SELECT source_id, category, NULL, COUNT(*), SUM(outcome = 'failure'), MIN(ts), MAX(ts) FROM event GROUP BY source_id, category;
+      INSERT INTO timeline_cell (source_id, category, location, events, failures, first_us, last_us)
+        SELECT source_id, category, location, COUNT(*), SUM(outcome = 'failure'), MIN(ts), MAX(ts) FROM event
+         WHERE location IS NOT NULL GROUP BY source_id, category, location;
+      INSERT INTO event_bucket_1s (cell, b, n, failures)
+        SELECT c.id, ((e.ts) - (((e.ts) % 1000000) + 1000000) % 1000000) / 1000000 AS bucket, COUNT(*), SUM(e.outcome = 'failure')
+          FROM event e JOIN timeline_cell c ON c.source_id = e.source_id AND c.category = e.category AND c.location IS NULL
+         GROUP BY c.id, bucket;
+      INSERT INTO event_bucket_1s (cell, b, n, failures)
+        SELECT c.id, ((e.ts) - (((e.ts) % 1000000) + 1000000) % 1000000) / 1000000 AS bucket, COUNT(*), SUM(e.outcome = 'failure')
+          FROM event e JOIN timeline_cell c ON c.source_id = e.source_id AND c.category = e.category AND c.location = e.location
+         GROUP BY c.id, bucket;
+      INSERT INTO event_bucket_10s (cell, b, n, failures) SELECT cell, ((b) - (((b) % 10) + 10) % 10) / 10 AS bucket, SUM(n), SUM(failures) FROM event_bucket_1s GROUP BY cell, bucket;
+      INSERT INTO event_bucket_1m (cell, b, n, failures) SELECT cell, ((b) - (((b) % 6) + 6) % 6) / 6 AS bucket, SUM(n), SUM(failures) FROM event_bucket_10s GROUP BY cell, bucket;
+      INSERT INTO event_bucket_5m (cell, b, n, failures) SELECT cell, ((b) - (((b) % 5) + 5) % 5) / 5 AS bucket, SUM(n), SUM(failures) FROM event_bucket_1m GROUP BY cell, bucket;
+      INSERT INTO event_bucket_15m (cell, b, n, failures) SELECT cell, ((b) - (((b) % 3) + 3) % 3) / 3 AS bucket, SUM(n), SUM(failures) FROM event_bucket_5m GROUP BY cell, bucket;
+      INSERT INTO event_bucket_1h (cell, b, n, failures) SELECT cell, ((b) - (((b) % 4) + 4) % 4) / 4 AS bucket, SUM(n), SUM(failures) FROM event_bucket_15m GROUP BY cell, bucket;
+      INSERT INTO event_bucket_3h (cell, b, n, failures) SELECT cell, ((b) - (((b) % 3) + 3) % 3) / 3 AS bucket, SUM(n), SUM(failures) FROM event_bucket_1h GROUP BY cell, bucket;
+      INSERT INTO event_bucket_12h (cell, b, n, failures) SELECT cell, ((b) - (((b) % 4) + 4) % 4) / 4 AS bucket, SUM(n), SUM(failures) FROM event_bucket_3h GROUP BY cell, bucket;
+      INSERT INTO event_bucket_1d (cell, b, n, failures) SELECT cell, ((b) - (((b) % 2) + 2) % 2) / 2 AS bucket, SUM(n), SUM(failures) FROM event_bucket_12h GROUP BY cell, bucket;
+    `
   }
 ]
 

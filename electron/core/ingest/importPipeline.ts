@@ -20,6 +20,7 @@ import { importers as allImporters } from './registry'
 import { rankImporters, readSniffInput } from './sniff'
 import { formatClockOffset, type TimeDecisions, type TimeSettings } from './timeResolve'
 import type { Importer } from './types'
+import { refreshAggregatesForSource } from '../timeline/aggregates'
 
 /** Below this confidence detection refuses to guess and asks for --format. */
 export const MIN_DETECT_CONFIDENCE = 0.3
@@ -176,6 +177,7 @@ export async function importEvidence(folder: CaseFolder, options: ImportOptions)
     }
 
     indexSourceText(db, sourceId)
+    refreshAggregatesForSource(db, sourceId)
 
     report.time = decisions
     report.notes = [...notes]

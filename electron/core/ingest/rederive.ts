@@ -8,6 +8,7 @@ import type { CaseFolder } from '../case/caseFolder'
 import { appendCustody } from '../case/custody'
 import { evidenceById } from '../case/evidence'
 import { isoToMicros } from '@shared/time'
+import { refreshAggregatesForSource } from '../timeline/aggregates'
 import { listSources } from '../timeline/eventQuery'
 import { clearSourceEvents, indexSourceText, insertBatches, parseInThread } from './importPipeline'
 import { importerById } from './registry'
@@ -40,6 +41,7 @@ export async function rederiveSource(folder: CaseFolder, sourceId: number, chang
     if (offsetUs === before.clockOffsetUs) return before
     db.transaction(() => {
       db.prepare('UPDATE event SET ts = source_ts + ? WHERE source_id = ?').run(offsetUs, sourceId)
+      refreshAggregatesForSource(db, sourceId)
       db.prepare(
         `UPDATE source SET clock_offset_us = ?,
            first_us = (SELECT MIN(ts) FROM event WHERE source_id = ?), last_us = (SELECT MAX(ts) FROM event WHERE source_id = ?)
@@ -67,6 +69,7 @@ export async function rederiveSource(folder: CaseFolder, sourceId: number, chang
     const stats = await insertBatches(db, sourceId, parse.batches, report, {})
     const { decisions, notes } = await parse.finish()
     indexSourceText(db, sourceId)
+    refreshAggregatesForSource(db, sourceId)
     db.prepare(
       `UPDATE source SET time_zone = ?, explicit_year = ?, clock_offset_us = ?, event_count = ?, bad_count = ?, invalid_utf8_count = ?,
          first_us = ?, last_us = ?, decisions = ?, notes = ? WHERE id = ?`

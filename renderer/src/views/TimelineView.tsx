@@ -199,30 +199,33 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
     ctx.clearRect(0, 0, plotWidth, lanes.length * LANE_HEIGHT)
     const x = d3.scaleLinear().domain(domain).range([0, plotWidth])
-    const bw = plotWidth / histogram.buckets
     lanes.forEach((lane, i) => {
       const top = i * LANE_HEIGHT
       ctx.fillStyle = i % 2 ? '#1a1e24' : '#1d2128'
       ctx.fillRect(0, top, plotWidth, LANE_HEIGHT)
-      if (lane.counts) {
-        const max = Math.max(1, ...lane.counts)
-        lane.counts.forEach((c, b) => {
-          if (!c) return
-          const h = Math.max(2, (Math.log1p(c) / Math.log1p(max)) * (LANE_HEIGHT - 4))
-          ctx.fillStyle = '#4aa3ff'
-          ctx.fillRect(b * bw, top + LANE_HEIGHT - 2 - h, Math.max(bw - 0.5, 1), h)
-          const f = lane.failures?.[b] ?? 0
-          if (f) {
-            const fh = (f / c) * h
-            ctx.fillStyle = '#f85149'
-            ctx.fillRect(b * bw, top + LANE_HEIGHT - 2 - fh, Math.max(bw - 0.5, 1), fh)
-          }
-        })
-      } else if (lane.marks) {
+      if (lane.marks) {
         for (const m of lane.marks) {
           ctx.fillStyle = colourOf(m.category, m.outcome)
           ctx.fillRect(Math.round(x(m.ts)) - 1, top + 5, 2, LANE_HEIGHT - 10)
         }
+      } else if (lane.counts) {
+        // Bars sit on the lane's own grid (a multiple of a stored level), clipped to the view.
+        const max = Math.max(1, ...lane.counts)
+        lane.counts.forEach((c, b) => {
+          if (!c) return
+          const x0 = x(Math.max(domain[0], lane.startUs + b * lane.bucketUs))
+          const x1 = x(Math.min(domain[1], lane.startUs + (b + 1) * lane.bucketUs))
+          const w = Math.max(x1 - x0 - 0.5, 1)
+          const h = Math.max(2, (Math.log1p(c) / Math.log1p(max)) * (LANE_HEIGHT - 4))
+          ctx.fillStyle = '#4aa3ff'
+          ctx.fillRect(x0, top + LANE_HEIGHT - 2 - h, w, h)
+          const f = lane.failures?.[b] ?? 0
+          if (f) {
+            const fh = (f / c) * h
+            ctx.fillStyle = '#f85149'
+            ctx.fillRect(x0, top + LANE_HEIGHT - 2 - fh, w, fh)
+          }
+        })
       }
     })
     if (cursorUs !== null && cursorUs >= domain[0] && cursorUs <= domain[1]) {
