@@ -48,7 +48,9 @@ export async function benchIntake(work: string, sizeMiB = 1024, rounds = 5): Pro
       'intake median ms': Math.round(intake),
       'cp+openssl median ms': Math.round(cp),
       'intake MiB/s': Math.round(sizeMiB / (intake / 1000)),
-      rounds
+      rounds,
+      'intake ms per round': intakeTimes.map(Math.round).join(' '),
+      'cp+openssl ms per round': cpTimes.map(Math.round).join(' ')
     }
   }
 }
