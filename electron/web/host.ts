@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   console.log('Open that address in a browser on this machine. The token in it is your session key; press Ctrl+C to stop.')
 
   const stop = (): void => {
+    // A stuck close must not keep a stopped host alive.
+    setTimeout(() => process.exit(0), 3000).unref()
     workbench.close()
     host.close().finally(() => process.exit(0))
   }

@@ -213,7 +213,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     async close() {
       unsubscribe()
       for (const res of sseClients) res.end()
-      await new Promise<void>((r) => server.close(() => r()))
+      const closed = new Promise<void>((r) => server.close(() => r()))
+      // Browsers keep idle connections open; without this, close() would wait for them.
+      server.closeAllConnections()
+      await closed
     }
   }
 }

@@ -46,8 +46,13 @@ export async function startHost(
     origin: new URL(url).origin,
     workDir,
     async stop() {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+        await exited
+        clearTimeout(timer)
+      }
       rmSync(workDir, { recursive: true, force: true })
     }
   }
