@@ -77,6 +77,17 @@ const EventQuery = z
   })
   .strict()
 
+/** What the investigator chooses before an import (preview and start take the same). */
+const ImportChoices = z.object({
+  evidenceId: z.number().int().positive(),
+  format: z.string().max(100).nullable().default(null),
+  /** Read with this mapping profile instead of a format. */
+  mapping: MappingProfile.nullable().default(null),
+  timeZone: TimeZoneName.nullable().default(null),
+  year: z.number().int().min(1970).max(2100).nullable().default(null),
+  offset: ClockOffsetText.default('0s')
+})
+
 export const contract = {
   'app.info': { request: Empty, response: AppInfo },
   'settings.get': { request: Empty, response: Settings },
@@ -120,34 +131,13 @@ export const contract = {
 
   'formats.list': { request: Empty, response: z.array(FormatInfo) },
   'import.preview': {
-    request: z
-      .object({
-        evidenceId: z.number().int().positive(),
-        format: z.string().max(100).nullable().default(null),
-        /** Read with this mapping profile instead of a format. */
-        mapping: MappingProfile.nullable().default(null),
-        timeZone: TimeZoneName.nullable().default(null),
-        year: z.number().int().min(1970).max(2100).nullable().default(null),
-        offset: ClockOffsetText.default('0s'),
-        limit: z.number().int().min(1).max(200).default(20)
-      })
+    request: ImportChoices.extend({ limit: z.number().int().min(1).max(200).default(20) })
       .strict()
       .refine(formatOrMapping, notBoth),
     response: ImportPreview
   },
   'import.start': {
-    request: z
-      .object({
-        evidenceId: z.number().int().positive(),
-        format: z.string().max(100).nullable().default(null),
-        /** Read with this mapping profile instead of a format. */
-        mapping: MappingProfile.nullable().default(null),
-        timeZone: TimeZoneName.nullable().default(null),
-        year: z.number().int().min(1970).max(2100).nullable().default(null),
-        offset: ClockOffsetText.default('0s')
-      })
-      .strict()
-      .refine(formatOrMapping, notBoth),
+    request: ImportChoices.strict().refine(formatOrMapping, notBoth),
     response: JobStarted
   },
 

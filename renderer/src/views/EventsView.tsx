@@ -6,6 +6,7 @@ import type { CaseSummary } from '@shared/model'
 import { formatInZone, isoToMicros } from '@shared/time'
 import { api } from '../api/client'
 import { errorMessage } from '../components/ErrorBanner'
+import { EventTable } from '../components/EventTable'
 
 const PAGE = 500
 
@@ -62,43 +63,7 @@ export function EventsView(props: { current: CaseSummary; onError: (m: string) =
           </label>
         </div>
         <div className="table-wrap tall">
-          <table aria-label="Events">
-            <thead>
-              <tr>
-                <th>Time (UTC)</th>
-                <th>Time ({zone})</th>
-                <th>Category</th>
-                <th>Action</th>
-                <th>Outcome</th>
-                <th>Actor</th>
-                <th>Location</th>
-                <th>Host</th>
-                <th>Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr
-                  key={e.id}
-                  className={selected === e.id ? 'selected' : undefined}
-                  onClick={() => setSelected(e.id)}
-                  onKeyDown={(k) => k.key === 'Enter' && setSelected(e.id)}
-                  tabIndex={0}
-                  aria-selected={selected === e.id}
-                >
-                  <td className="mono">{e.ts}</td>
-                  <td className="mono">{formatInZone(isoToMicros(e.ts) ?? 0, zone)}</td>
-                  <td>{e.category}</td>
-                  <td>{e.action}</td>
-                  <td>{e.outcome}</td>
-                  <td>{e.actor}</td>
-                  <td>{e.location}</td>
-                  <td>{e.host}</td>
-                  <td className="details">{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <EventTable events={events} zone={zone} selectedId={selected} onSelect={(e) => setSelected(e.id)} showUtc showHost />
         </div>
         <p className="muted">
           {events.length} event{events.length === 1 ? '' : 's'} shown

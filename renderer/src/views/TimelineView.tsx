@@ -9,6 +9,7 @@ import type { TimelineExtent, TimelineGroupBy, TimelineHistogram } from '@shared
 import { formatInZone, isoToMicros, localTimeZone, microsToIso } from '@shared/time'
 import { api } from '../api/client'
 import { errorMessage } from '../components/ErrorBanner'
+import { EventTable } from '../components/EventTable'
 
 const LANE_HEIGHT = 28
 const LABEL_WIDTH = 180
@@ -372,38 +373,7 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
           )}
         </h2>
         <div className="table-wrap">
-          <table aria-label="Events">
-            <thead>
-              <tr>
-                <th>Time ({zone})</th>
-                <th>Category</th>
-                <th>Action</th>
-                <th>Outcome</th>
-                <th>Actor</th>
-                <th>Location</th>
-                <th>Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr
-                  key={e.id}
-                  id={`tl-event-${e.id}`}
-                  className={e.id === nearestId ? 'selected' : undefined}
-                  tabIndex={0}
-                  onClick={() => setCursorUs(isoToMicros(e.ts))}
-                >
-                  <td className="mono">{formatInZone(isoToMicros(e.ts) ?? 0, zone)}</td>
-                  <td>{e.category}</td>
-                  <td>{e.action}</td>
-                  <td>{e.outcome}</td>
-                  <td>{e.actor}</td>
-                  <td>{e.location}</td>
-                  <td className="details">{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <EventTable events={events} zone={zone} selectedId={nearestId} onSelect={(e) => setCursorUs(isoToMicros(e.ts))} rowIdPrefix="tl-event-" />
         </div>
       </section>
     </div>
