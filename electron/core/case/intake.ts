@@ -178,6 +178,7 @@ async function copyAndHash(src: FileHandle, out: FileHandle, ctx: IntakeContext)
   let slot = 0
   let position = 0
   let pendingRead = src.read(buffers[0]!, 0, INTAKE_CHUNK, 0)
+  let lastWrite: Promise<void> = Promise.resolve()
   try {
     for (;;) {
       const { bytesRead } = await pendingRead
@@ -191,7 +192,10 @@ async function copyAndHash(src: FileHandle, out: FileHandle, ctx: IntakeContext)
       if (writes[next]) await writes[next]
       pendingRead = src.read(buffers[next]!, 0, INTAKE_CHUNK, position)
       hash.update(buf.subarray(0, bytesRead))
-      writes[slot] = writeFully(out, buf, bytesRead, at)
+      // Writes go one at a time, in order: concurrent writes to one file only contend for
+      // its inode lock, and a single sequential writer keeps the thread pool free for reads.
+      lastWrite = lastWrite.then(() => writeFully(out, buf, bytesRead, at))
+      writes[slot] = lastWrite
       ctx.onBytes?.(bytesRead)
       slot = next
     }
