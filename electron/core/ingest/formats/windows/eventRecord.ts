@@ -2,6 +2,8 @@
 // defines it, read from an <Event> element tree whatever its origin (EVTX BinXML or
 // Event Viewer XML text). Time is System/TimeCreated/@SystemTime, always UTC.
 import { isoToMicros } from '@shared/time'
+import type { ParsedEvent } from '../../types'
+import { classify } from './eventSemantics'
 import { attr, child, childElements, localName, textOf, type XmlElement } from './xmlTree'
 
 export interface WinEvent {
@@ -116,5 +118,23 @@ export function winEventFromElement(event: XmlElement): WinEvent {
     data,
     fields,
     renderedMessage: nonEmpty(textOf(child(rendering, 'Message')).trim())
+  }
+}
+
+/** The normalised event for a Windows event whose SystemTime was read (EVTX and XML alike). */
+export function winEventToParsed(ev: WinEvent & { timeUs: number }, extraFields: Record<string, unknown>): ParsedEvent {
+  const c = classify(ev)
+  return {
+    time: { kind: 'utc', us: ev.timeUs },
+    rawTime: ev.timeText ?? '',
+    category: c.category,
+    action: c.action,
+    outcome: c.outcome,
+    actor: c.actor,
+    actorId: c.actorId,
+    host: c.host,
+    srcIp: c.srcIp,
+    message: c.message,
+    fields: { ...ev.fields, ...c.extra, ...extraFields }
   }
 }

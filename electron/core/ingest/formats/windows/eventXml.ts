@@ -6,8 +6,7 @@
 // (kept to the µs, truncated).
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { recordExcerpt, type Importer, type ParserContext, type RecordOutput, type SniffInput } from '../../types'
-import { winEventFromElement } from './eventRecord'
-import { classify } from './eventSemantics'
+import { winEventFromElement, winEventToParsed } from './eventRecord'
 import { detectEncoding, headText, streamText } from './textStream'
 import type { XmlElement, XmlNode } from './xmlTree'
 
@@ -140,23 +139,8 @@ async function* readEventXml(path: string, ctx: ParserContext): AsyncGenerator<R
         }
         continue
       }
-      const c = classify(ev)
       yield {
-        events: [
-          {
-            time: { kind: 'utc', us: ev.timeUs },
-            rawTime: ev.timeText ?? '',
-            category: c.category,
-            action: c.action,
-            outcome: c.outcome,
-            actor: c.actor,
-            actorId: c.actorId,
-            host: c.host,
-            srcIp: c.srcIp,
-            message: c.message,
-            fields: { ...ev.fields, ...c.extra, ...(ev.renderedMessage ? { RenderedMessage: ev.renderedMessage } : {}) }
-          }
-        ],
+        events: [winEventToParsed({ ...ev, timeUs: ev.timeUs }, ev.renderedMessage ? { RenderedMessage: ev.renderedMessage } : {})],
         offset: rec.offset,
         length: rec.length,
         recordNo,

@@ -21,8 +21,7 @@ import { crc32 } from 'node:zlib'
 import type { Importer, ParsedEvent, ParserContext, RecordOutput, SniffInput } from '../../types'
 import { BinXmlError, ChunkBinXml } from './binxml'
 import { filetimeToIso } from './binxmlValue'
-import { winEventFromElement } from './eventRecord'
-import { classify } from './eventSemantics'
+import { winEventFromElement, winEventToParsed } from './eventRecord'
 import { isElement, localName, type XmlElement } from './xmlTree'
 
 export const FILE_HEADER_SIZE = 4096
@@ -79,20 +78,7 @@ function toEvent(root: XmlElement, extraFields: Record<string, unknown>): Parsed
   if (ev.timeUs === null) return ev.timeText ? `TimeCreated/@SystemTime "${ev.timeText}" is not a time` : 'event has no TimeCreated/@SystemTime'
   // Windows never writes a zero SystemTime; a zero FILETIME is a wiped or damaged value.
   if (ev.timeText?.startsWith('1601-01-01T00:00:00.0000000')) return 'TimeCreated/@SystemTime is the zero FILETIME (1601-01-01)'
-  const c = classify(ev)
-  return {
-    time: { kind: 'utc', us: ev.timeUs },
-    rawTime: ev.timeText ?? '',
-    category: c.category,
-    action: c.action,
-    outcome: c.outcome,
-    actor: c.actor,
-    actorId: c.actorId,
-    host: c.host,
-    srcIp: c.srcIp,
-    message: c.message,
-    fields: Object.assign(ev.fields, c.extra, extraFields)
-  }
+  return winEventToParsed({ ...ev, timeUs: ev.timeUs }, extraFields)
 }
 
 /**
