@@ -15,6 +15,10 @@ import {
 import { TimelineExtent, TimelineGroupBy, TimelineHistogram } from './timelineModel'
 import { EventRecord, FormatInfo, ImportIssue, ImportReport, SourceSummary, Detection, TimeDecisionsSchema } from './ingestModel'
 import { MappingProfile, MappingSuggestionResult } from './mappingProfile'
+import { videoContract, videoJobResults } from './contracts/video'
+import { annotationsContract, annotationsJobResults } from './contracts/annotations'
+import { exportsContract, exportsJobResults } from './contracts/exports'
+import { correlationContract, correlationJobResults } from './contracts/correlation'
 
 const Empty = z.object({}).strict()
 const JobStarted = z.object({ jobId: z.string() })
@@ -88,7 +92,8 @@ const ImportChoices = z.object({
   offset: ClockOffsetText.default('0s')
 })
 
-export const contract = {
+/** The calls of the spine and the importers; each later area adds its own section (shared/contracts/). */
+const coreContract = {
   'app.info': { request: Empty, response: AppInfo },
   'settings.get': { request: Empty, response: Settings },
   'settings.update': { request: Settings.partial().strict(), response: Settings },
@@ -185,6 +190,14 @@ export const contract = {
   },
 
   'jobs.cancel': { request: z.object({ jobId: z.string().min(1) }).strict(), response: z.object({ cancelled: z.boolean() }) }
+}
+
+export const contract = {
+  ...coreContract,
+  ...videoContract,
+  ...annotationsContract,
+  ...exportsContract,
+  ...correlationContract
 } as const
 
 export type Contract = typeof contract
@@ -204,10 +217,14 @@ export const jobResults = {
   verify: VerifyReport,
   upload: AcquireResult,
   import: z.array(ImportReport),
-  retime: SourceSummary
+  retime: SourceSummary,
+  ...videoJobResults,
+  ...annotationsJobResults,
+  ...exportsJobResults,
+  ...correlationJobResults
 } as const
 export type JobKind = keyof typeof jobResults
-export const JobKindSchema = z.enum(['acquire', 'verify', 'upload', 'import', 'retime'])
+export const JobKindSchema = z.enum(Object.keys(jobResults) as [JobKind, ...JobKind[]])
 export type JobResult<K extends JobKind> = z.output<(typeof jobResults)[K]>
 
 export const ErrorCode = z.enum(['BAD_REQUEST', 'NO_CASE', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'INTEGRITY', 'INTERNAL'])

@@ -37,6 +37,11 @@ import { evidenceById } from '../case/evidence'
 import { getEvent, listSources, originalBytes, queryEvents } from '../timeline/eventQuery'
 import { timelineExtent, timelineHistogram } from '../timeline/timelineApi'
 import type { ImportReport } from '@shared/ingestModel'
+import type { WorkbenchContext } from './context'
+import { videoHandlers } from './handlers/video'
+import { annotationsHandlers } from './handlers/annotations'
+import { exportsHandlers } from './handlers/exports'
+import { correlationHandlers } from './handlers/correlation'
 
 type Handlers = { [M in Method]: (params: ParsedRequest<M>) => Promise<Response<M>> | Response<M> }
 
@@ -45,7 +50,7 @@ export interface WorkbenchOptions {
   settings?: SettingsStore
 }
 
-export class Workbench {
+export class Workbench implements WorkbenchContext {
   readonly settings: SettingsStore
   readonly jobs: JobManager
   private folder: CaseFolder | null = null
@@ -120,7 +125,7 @@ export class Workbench {
   }
 
   /** Runs `work` after every write job queued before it has finished. */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
     const next = this.writeQueue.then(work, work)
     this.writeQueue = next.catch(() => undefined)
     return next
@@ -155,15 +160,15 @@ export class Workbench {
     this.folder = null
   }
 
-  private emit(event: ServerEvent): void {
+  emit(event: ServerEvent): void {
     for (const l of this.listeners) l(event)
   }
 
-  private emitCaseChanged(): void {
+  emitCaseChanged(): void {
     this.emit({ type: 'case.changed', summary: this.folder?.summary() ?? null })
   }
 
-  private requireCase(): CaseFolder {
+  requireCase(): CaseFolder {
     if (!this.folder) throw new ApiError('NO_CASE', 'No case is open. Create or open a case first.')
     return this.folder
   }
@@ -176,6 +181,11 @@ export class Workbench {
 
   private buildHandlers(): Handlers {
     return {
+      ...videoHandlers(this),
+      ...annotationsHandlers(this),
+      ...exportsHandlers(this),
+      ...correlationHandlers(this),
+
       'app.info': async () => {
         const tools = await locateTools(this.settings.get())
         const versions = process.versions as NodeJS.ProcessVersions & { electron?: string; chrome?: string }

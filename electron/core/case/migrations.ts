@@ -2,6 +2,12 @@
 // a case runs every newer migration in one transaction each. Never edit a shipped
 // migration: add a new one.
 
+import { v4ImportSpeed } from './schema/v4_importSpeed'
+import { v5Video } from './schema/v5_video'
+import { v6Annotations } from './schema/v6_annotations'
+import { v7Exports } from './schema/v7_exports'
+import { v8Correlation } from './schema/v8_correlation'
+
 export interface Migration {
   version: number
   description: string
@@ -208,7 +214,13 @@ export const migrations: Migration[] = [
       INSERT INTO event_bucket_12h (cell, b, n, failures) SELECT cell, ((b) - (((b) % 4) + 4) % 4) / 4 AS bucket, SUM(n), SUM(failures) FROM event_bucket_3h GROUP BY cell, bucket;
       INSERT INTO event_bucket_1d (cell, b, n, failures) SELECT cell, ((b) - (((b) % 2) + 2) % 2) / 2 AS bucket, SUM(n), SUM(failures) FROM event_bucket_12h GROUP BY cell, bucket;
     `
-  }
+  },
+  // Later versions live one per file in ./schema/.
+  v4ImportSpeed,
+  v5Video,
+  v6Annotations,
+  v7Exports,
+  v8Correlation,
 ]
 
 /** Triggers whose absence `verify` reports: without them the log is no longer protected. */

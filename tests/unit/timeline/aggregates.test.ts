@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CaseFolder } from '../../../electron/core/case/caseFolder'
-import { openDatabase, type Db } from '../../../electron/core/case/database'
+import { latestSchemaVersion, openDatabase, type Db } from '../../../electron/core/case/database'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { migrations } from '../../../electron/core/case/migrations'
 import { importEvidence } from '../../../electron/core/ingest/importPipeline'
@@ -243,7 +243,7 @@ describe('timeline pre-aggregates', () => {
     raw.close()
     const db = openDatabase(file)
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(3)
+      expect(db.pragma('user_version', { simple: true })).toBe(latestSchemaVersion())
       const migrated = dump(db)
       expect(migrated).toEqual(expectedDump(db))
       for (const id of sources) buildAggregatesForSource(db, id)
