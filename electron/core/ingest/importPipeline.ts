@@ -56,6 +56,20 @@ export interface ImportProgress {
 
 export class ImportInputError extends Error {}
 
+/** IWB_IMPORT_PROFILE=1 prints how long each phase of an import took (to stderr), for tuning. */
+function phaseTimer(): (phase: string) => void {
+  if (!process.env.IWB_IMPORT_PROFILE) return () => undefined
+  let last = performance.now()
+  let lastCpu = process.cpuUsage()
+  return (phase) => {
+    const now = performance.now()
+    const cpu = process.cpuUsage(lastCpu)
+    process.stderr.write(`import phase ${phase}: ${(now - last).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms cpu (all threads)\n`)
+    last = now
+    lastCpu = process.cpuUsage()
+  }
+}
+
 export async function importEvidence(folder: CaseFolder, options: ImportOptions): Promise<ImportReport> {
   const started = performance.now()
   const db = folder.db
@@ -141,6 +155,7 @@ export async function importEvidence(folder: CaseFolder, options: ImportOptions)
 
   const time = { timeZone, explicitYear: year, fileMtimeUs: evidence.sourceMtime ? isoToMicros(evidence.sourceMtime) : null, offsetUs }
 
+  const phase = phaseTimer()
   db.exec('BEGIN IMMEDIATE')
   let committed = false
   try {
@@ -162,7 +177,9 @@ export async function importEvidence(folder: CaseFolder, options: ImportOptions)
     const stats = await insertBatches(db, sourceId, parse.batches, report, options)
     const { decisions, notes } = await parse.finish()
     if (options.signal?.aborted) throw new CancelledError()
+    phase('parse + insert')
     for (const sql of rebuild) db.exec(sql)
+    phase(`rebuild ${rebuild.length} indexes`)
 
     const total = report.events + report.badLines
     const firstIssue = report.issues[0]
@@ -177,7 +194,9 @@ export async function importEvidence(folder: CaseFolder, options: ImportOptions)
     }
 
     indexSourceText(db, sourceId)
+    phase('full-text index')
     refreshAggregatesForSource(db, sourceId)
+    phase('timeline aggregates')
 
     report.time = decisions
     report.notes = [...notes]
@@ -206,6 +225,7 @@ export async function importEvidence(folder: CaseFolder, options: ImportOptions)
     })
     db.exec('COMMIT')
     committed = true
+    phase('commit')
     return finish('complete', `Imported ${report.events} events from ${evidence.originalName} as ${importer.name}.`)
   } catch (err) {
     if (!committed && db.inTransaction) db.exec('ROLLBACK')
@@ -372,11 +392,14 @@ export async function insertBatches(
   const issueStmt = db.prepare('INSERT INTO import_issue (source_id, line, record, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)')
   let first: number | null = null
   let last: number | null = null
+  let insertMs = 0
   const chunk = INSERT_ROWS * ROW_WIDTH
   for await (const b of batches) {
+    const t0 = performance.now()
     let r = 0
     for (; r + INSERT_ROWS <= b.count; r += INSERT_ROWS) manyStmt.run(b.rows.slice(r * ROW_WIDTH, r * ROW_WIDTH + chunk))
     for (; r < b.count; r++) oneStmt.run(b.rows.slice(r * ROW_WIDTH, (r + 1) * ROW_WIDTH))
+    insertMs += performance.now() - t0
     for (const i of b.issues) {
       if (report.issues.length >= MAX_STORED_ISSUES) break
       report.issues.push(i)
@@ -391,5 +414,6 @@ export async function insertBatches(
     if (options.signal?.aborted) throw new CancelledError()
   }
   options.onProgress?.({ bytesDone: report.bytes, bytesTotal: report.bytes, events: report.events, bad: report.badLines })
+  if (process.env.IWB_IMPORT_PROFILE) process.stderr.write(`import: ${insertMs.toFixed(0)} ms inside INSERT statements\n`)
   return { first, last }
 }
