@@ -38,7 +38,10 @@ export function isTrustedSender(event: IpcMainInvokeEvent, expected: WebContents
   const frame = event.senderFrame
   if (!frame || frame !== expected.mainFrame) return false
   try {
-    return new URL(frame.url).origin === APP_ORIGIN
+    // Not URL.origin: Node's URL gives "null" as the origin of any non-special scheme such
+    // as app://, so comparing origins would refuse our own page (the IPC test caught it).
+    const url = new URL(frame.url)
+    return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST
   } catch {
     return false
   }
