@@ -3,7 +3,8 @@
 // interrupted export never leaves something at <out> that looks like a finished bag.
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
+import { chmod, mkdir, open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { writeFully, ZipWriter, type ZipEntryWriter } from './zipWriter'
 
@@ -51,6 +52,24 @@ function partialName(finalPath: string): string {
   return `${finalPath}.partial-${randomBytes(6).toString('hex')}`
 }
 
+/** Beside a partial bag: which process writes it, so a cleanup never removes a live export. */
+export const OWNER_SUFFIX = '.owner'
+
+export interface PartialOwner {
+  pid: number
+  host: string
+  startedAt: string
+}
+
+async function claimPartial(partialPath: string): Promise<void> {
+  const owner: PartialOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }
+  await writeFile(`${partialPath}${OWNER_SUFFIX}`, `${JSON.stringify(owner)}\n`, { mode: 0o600 })
+}
+
+async function releasePartial(partialPath: string): Promise<void> {
+  await rm(`${partialPath}${OWNER_SUFFIX}`, { force: true })
+}
+
 function refuseExisting(finalPath: string): void {
   if (existsSync(finalPath)) throw new OutputExistsError(`${finalPath} already exists; choose a new name for the export.`)
 }
@@ -59,6 +78,7 @@ export async function createDirectorySink(finalPath: string): Promise<BagSink> {
   refuseExisting(finalPath)
   await mkdir(dirname(finalPath), { recursive: true })
   const partialPath = partialName(finalPath)
+  await claimPartial(partialPath)
   await mkdir(partialPath, { mode: 0o755 })
   const handles = new Set<FileHandle>()
   const sink: BagSink = {
@@ -78,10 +98,12 @@ export async function createDirectorySink(finalPath: string): Promise<BagSink> {
     async commit() {
       refuseExisting(finalPath)
       await rename(partialPath, finalPath)
+      await releasePartial(partialPath)
     },
     async abort() {
       for (const fh of handles) await fh.close().catch(() => undefined)
       await rm(partialPath, { recursive: true, force: true })
+      await releasePartial(partialPath)
     }
   }
   return sink
@@ -93,6 +115,7 @@ export async function createZipSink(finalPath: string, options: { forceZip64?: b
   await mkdir(dirname(finalPath), { recursive: true })
   const partialPath = partialName(finalPath)
   const top = basename(finalPath).replace(/\.zip$/i, '') || 'bag'
+  await claimPartial(partialPath)
   const zip = await ZipWriter.create(partialPath, options)
   const mtime = new Date()
   const dirs = new Set<string>()
@@ -123,10 +146,12 @@ export async function createZipSink(finalPath: string, options: { forceZip64?: b
       finished = true
       refuseExisting(finalPath)
       await rename(partialPath, finalPath)
+      await releasePartial(partialPath)
     },
     async abort() {
       if (!finished) await zip.abort()
       await rm(partialPath, { force: true })
+      await releasePartial(partialPath)
     }
   }
   return sink
