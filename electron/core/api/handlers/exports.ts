@@ -1,6 +1,6 @@
 // Handlers for the calls in shared/contracts/exports.ts: an export as a job with progress
 // and cancel, the list of finished exports (from custody), and a bag verification job.
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { ExportJobResult, ExportRequest } from '@shared/contracts/exports'
 import type { exportsContract } from '@shared/contracts/exports'
 import { appendCustody } from '../../case/custody'
@@ -56,6 +56,8 @@ export function exportsHandlers(ctx: WorkbenchContext): AreaHandlers<typeof expo
               recipient: req.recipient,
               purpose: req.purpose,
               examiner,
+              // The signing key lives with this workstation's settings, outside the case.
+              keysDir: join(ctx.settings.dir, 'keys'),
               ffmpegPath,
               signal: job.signal,
               onProgress: (p) => {
