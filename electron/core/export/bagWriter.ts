@@ -399,7 +399,12 @@ async function writeBag(
   }
 
   // 3. Machine-readable metadata: the original names and every time decision.
-  const annotations = annotationsForExport(db, { fromUs: range?.fromUs ?? null, toUs: range ? range.toUs + 1 : null }, { findings: options.findings ?? true })
+  // Annotations follow the examiner's range only: a whole-case export carries all of them.
+  const annotations = annotationsForExport(
+    db,
+    { fromUs: selection.from ? isoToMicros(selection.from) : null, toUs: selection.to ? isoToMicros(selection.to) : null },
+    { findings: options.findings ?? true }
+  )
   const custody = listCustody(db, 0, Number.MAX_SAFE_INTEGER).filter((c) => c.seq <= ctx.startedSeq)
   const metadata = {
     export: {
