@@ -2,8 +2,8 @@
 // temporary `<out>.partial-<random>` that is renamed to <out> only once complete, so an
 // interrupted export never leaves something at <out> that looks like a finished bag.
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { chmod, mkdir, open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises'
+import { constants as fsConstants, existsSync } from 'node:fs'
+import { chmod, copyFile, mkdir, open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { writeFully, ZipWriter, type ZipEntryWriter } from './zipWriter'
@@ -17,6 +17,11 @@ export interface BagSink {
   /** Opens one file of the bag (path relative to the bag root, '/'-separated). A ZIP has one open at a time. */
   openFile(path: string, options?: { mode?: number; size?: number }): Promise<EntryWriter>
   writeFile(path: string, data: Buffer, options?: { mode?: number }): Promise<void>
+  /**
+   * Folder bags only: copies a whole file in the kernel (copy_file_range, no user-space
+   * pass) and returns where it landed, so the caller can hash the bag's own bytes.
+   */
+  copyFile?(path: string, source: string, options?: { mode?: number }): Promise<string>
   commit(): Promise<void>
   abort(): Promise<void>
 }
@@ -94,6 +99,13 @@ export async function createDirectorySink(finalPath: string): Promise<BagSink> {
       const w = await sink.openFile(path, options)
       await w.write(data, data.length)
       await w.close()
+    },
+    async copyFile(path, source, options = {}) {
+      const file = join(partialPath, ...path.split('/'))
+      await mkdir(dirname(file), { recursive: true })
+      await copyFile(source, file, fsConstants.COPYFILE_EXCL)
+      await chmod(file, options.mode ?? 0o644)
+      return file
     },
     async commit() {
       refuseExisting(finalPath)

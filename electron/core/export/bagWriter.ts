@@ -629,14 +629,38 @@ async function copyOriginals(
 ): Promise<{ item: EvidenceItem; bagPath: string; digests: Digests }[]> {
   const ring = HashRing.create(RING, CHUNK)
   const copied: { item: EvidenceItem; bagPath: string; digests: Digests }[] = []
+  // Folder bags: the kernel copies each original (as cp does) while the previous copy is
+  // read back and hashed, so the digests are of the bag's own bytes and no byte passes
+  // through JavaScript on its way in. ZIPs stream through the ring instead.
+  const kernelCopy = sink.copyFile ? (i: number): Promise<string> | null => {
+    const item = originals[i]
+    if (!item) return null
+    const p = sink.copyFile!(originalBagPath(item.id, item.originalName), folder.evidencePath(item.sha256), { mode: 0o444 })
+    p.catch(() => undefined) // awaited in order below
+    return p
+  } : null
+  let nextCopy = kernelCopy?.(0) ?? null
   try {
     for (const [i, item] of originals.entries()) {
       throwIfCancelled(signal)
       const bagPath = originalBagPath(item.id, item.originalName)
       onBytes(i, bagPath, 0)
-      const writer = await sink.openFile(bagPath, { mode: 0o444, size: item.size })
-      const digests = await copyOriginal(folder.evidencePath(item.sha256), writer, ring, item, signal, (n) => onBytes(i, bagPath, n))
-      await writer.close()
+      let digests: Digests
+      if (kernelCopy) {
+        const thisCopy = nextCopy!
+        let landed: string
+        try {
+          landed = await thisCopy
+        } catch (err) {
+          throw missingOriginal(item, folder.evidencePath(item.sha256), err)
+        }
+        nextCopy = kernelCopy(i + 1)
+        digests = await hashFile(landed, ring, signal, (n) => onBytes(i, bagPath, n))
+      } else {
+        const writer = await sink.openFile(bagPath, { mode: 0o444, size: item.size })
+        digests = await copyOriginal(folder.evidencePath(item.sha256), writer, ring, item, signal, (n) => onBytes(i, bagPath, n))
+        await writer.close()
+      }
       if (digests.sha256 !== item.sha256 || digests.size !== item.size) {
         throw new ExportIntegrityError(
           `Evidence #${item.id} (${item.originalName}) no longer matches its intake hash: it is now ${digests.sha256} (${digests.size} bytes); at intake it was ${item.sha256} (${item.size} bytes). Nothing was exported; run \`iwb verify\` on the case.`,
@@ -648,9 +672,51 @@ async function copyOriginals(
       copied.push({ item, bagPath, digests })
     }
   } finally {
+    await nextCopy?.catch(() => undefined)
     await ring.close()
   }
   return copied
+}
+
+function missingOriginal(item: EvidenceItem, path: string, err: unknown): ExportIntegrityError {
+  return new ExportIntegrityError(
+    `Evidence #${item.id} (${item.originalName}) is missing from the case (${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Nothing was exported; run \`iwb verify\` on the case.`,
+    item.id,
+    item.originalName,
+    { evidenceId: item.id, originalName: item.originalName, expectedSha256: item.sha256, actualSha256: null, problem: 'missing' }
+  )
+}
+
+/** Both digests of a file, read through the ring: one read ahead while the chunk before is hashed on two threads. */
+async function hashFile(path: string, ring: HashRing, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<Digests> {
+  const fh = await open(path, 'r')
+  const buffers = ring.buffers
+  const busy: (Promise<unknown> | null)[] = buffers.map(() => null)
+  let slot = 0
+  let position = 0
+  ring.begin()
+  let pendingRead = fh.read(buffers[0]!, 0, ring.chunk, 0)
+  try {
+    for (;;) {
+      const { bytesRead } = await pendingRead
+      if (bytesRead === 0) break
+      throwIfCancelled(signal)
+      position += bytesRead
+      const next = (slot + 1) % buffers.length
+      if (busy[next]) await busy[next]
+      pendingRead = fh.read(buffers[next]!, 0, ring.chunk, position)
+      const hashed = ring.update(slot, bytesRead)
+      hashed.catch(() => undefined)
+      busy[slot] = hashed
+      onBytes(bytesRead)
+      slot = next
+    }
+    await Promise.all(busy)
+  } finally {
+    await Promise.allSettled([...busy, pendingRead])
+    await fh.close()
+  }
+  return ring.end()
 }
 
 /**
@@ -670,12 +736,7 @@ async function copyOriginal(
   try {
     fh = await open(path, 'r')
   } catch (err) {
-    throw new ExportIntegrityError(
-      `Evidence #${item.id} (${item.originalName}) is missing from the case (${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Nothing was exported; run \`iwb verify\` on the case.`,
-      item.id,
-      item.originalName,
-      { evidenceId: item.id, originalName: item.originalName, expectedSha256: item.sha256, actualSha256: null, problem: 'missing' }
-    )
+    throw missingOriginal(item, path, err)
   }
   const buffers = ring.buffers
   // A slot is free again once its chunk is both written and hashed by the other thread.
