@@ -5,7 +5,7 @@
 // them is gone — and a custody entry `export.interrupted` says what was found.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs'
 import { hostname } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { CaseFolder } from '../case/caseFolder'
 import { appendCustody } from '../case/custody'
 import { OWNER_SUFFIX, type PartialOwner } from './bagSink'
@@ -114,9 +114,15 @@ function unfinishedExportIds(folder: CaseFolder): Map<string, string> {
  * records what was found. Returns what was removed (empty: nothing to do, no entry).
  */
 export function cleanInterruptedExports(folder: CaseFolder, examiner: string): InterruptedExport[] {
-  const found = findInterruptedExports(folder.layout.exports)
-  if (found.length === 0) return []
   const unfinished = unfinishedExportIds(folder)
+  const found = findInterruptedExports(folder.layout.exports)
+  // An export to a folder outside the case (--out elsewhere) that never ended: only the
+  // leftovers carrying exactly that export's name are touched there.
+  const elsewhere = new Set([...unfinished.keys()].map((p) => dirname(p)).filter((d) => resolve(d) !== resolve(folder.layout.exports)))
+  for (const dir of elsewhere) {
+    for (const f of findInterruptedExports(dir)) if (unfinished.has(f.intendedPath)) found.push(f)
+  }
+  if (found.length === 0) return []
   for (const f of found) {
     f.exportId = unfinished.get(f.intendedPath) ?? unfinished.get(`${f.intendedPath}.zip`) ?? null
     rmSync(f.partialPath, { recursive: true, force: true })

@@ -36,12 +36,11 @@ beforeAll(() => {
 afterAll(() => tmp.cleanup())
 
 /** Starts `iwb export` and SIGKILLs it once its partial bag holds some original bytes. */
-async function killMidExport(args: string[]): Promise<string[]> {
+async function killMidExport(args: string[], exportsDir = join(caseDir, 'exports')): Promise<string[]> {
   const child = spawn(process.execPath, [join(projectRoot, 'out', 'main', 'iwb.js'), 'export', caseDir, '--examiner', 'Robin', ...args], {
     env: { ...process.env, ...env },
     stdio: 'ignore'
   })
-  const exportsDir = join(caseDir, 'exports')
   const deadline = Date.now() + 60_000
   let killedAt: number | null = null
   while (Date.now() < deadline) {
@@ -116,6 +115,21 @@ describe('an export killed half way', () => {
     try {
       const last = listCustody(folder.db, 0, 10_000).filter((c) => c.action === 'export.interrupted').at(-1)!
       expect((last.details as { removed: { intendedPath: string; kind: string }[] }).removed[0]).toMatchObject({ intendedPath: join(caseDir, 'exports', 'killed-zip.zip'), kind: 'zip' })
+    } finally {
+      folder.close()
+    }
+  }, 120_000)
+
+  it('also cleans an unfinished export written outside the case, touching only its own leftovers', async () => {
+    const outside = join(tmp.path, 'outside')
+    mkdirSync(outside, { recursive: true })
+    writeFileSync(join(outside, 'unrelated.partial-aaaaaaaaaaaa'), 'not ours')
+    await killMidExport(['--out', join(outside, 'bag')], outside)
+    const folder = CaseFolder.open(caseDir)
+    try {
+      const removed = cleanInterruptedExports(folder, 'Robin')
+      expect(removed.map((r) => r.intendedPath)).toEqual([join(outside, 'bag')])
+      expect(readdirSync(outside)).toEqual(['unrelated.partial-aaaaaaaaaaaa'])
     } finally {
       folder.close()
     }
