@@ -44,7 +44,7 @@ async function killMidExport(args: string[], exportsDir = join(caseDir, 'exports
   const deadline = Date.now() + 60_000
   let killedAt: number | null = null
   while (Date.now() < deadline) {
-    const partial = existsSync(exportsDir) ? readdirSync(exportsDir).find((n) => /\.partial-[0-9a-f]{12}$/.test(n)) : undefined
+    const partial = existsSync(exportsDir) ? readdirSync(exportsDir).find((n) => /\.partial-[0-9a-f]{12}$/.test(n) && !n.startsWith('unrelated')) : undefined
     if (partial) {
       const p = join(exportsDir, partial)
       const st = statSync(p)
