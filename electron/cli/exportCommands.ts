@@ -8,6 +8,9 @@ import { isBagPath, verifyBag, type BagVerifyReport } from '../core/export/bagVe
 import { CancelledError } from '../core/util/fileHash'
 import { EXIT_INTEGRITY, EXIT_OK, EXIT_USAGE, UsageError, type Command, type Values } from './command'
 import { formatBytes, printJson, progressPrinter } from './output'
+import { ExportKind, WorkingHours } from '@shared/contracts/exports'
+import { locateTools } from '../core/media/ffmpegLocator'
+import { SettingsStore } from '../core/settings/settingsStore'
 
 const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined)
 
@@ -24,13 +27,39 @@ function sourceIds(v: Values[string]): number[] {
     })
 }
 
-function defaultOut(caseDir: string): string {
+function defaultOut(caseDir: string, kind: ExportKind): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
-  return resolve(caseDir, 'exports', `export-${stamp}`)
+  return resolve(caseDir, 'exports', `${kind === 'access-audit' ? 'access-audit' : 'export'}-${stamp}`)
+}
+
+const list = (v: Values[string]): string[] =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => String(x).trim()).filter((x) => x !== '')
+
+const DAYS: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 }
+
+/** "Mon-Fri 07:00-19:00" or "Mon,Wed,Sat 06:30-22:00" → working hours. */
+export function parseWorkingHours(text: string): WorkingHours {
+  const m = /^\s*([A-Za-z]{3}(?:\s*[-,]\s*[A-Za-z]{3})*)\s+(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})\s*$/.exec(text)
+  if (!m) throw new UsageError(`--working-hours takes days and hours such as "Mon-Fri 07:00-19:00", not "${text}"`)
+  const days = new Set<number>()
+  for (const part of m[1]!.split(',')) {
+    const [a, b] = part.split('-').map((d) => DAYS[d.trim().toLowerCase()])
+    if (a === undefined || (part.includes('-') && b === undefined)) throw new UsageError(`--working-hours: unknown day in "${part.trim()}" (use Mon Tue Wed Thu Fri Sat Sun)`)
+    if (b === undefined) days.add(a)
+    else for (let d = a; ; d = (d % 7) + 1) {
+      days.add(d)
+      if (d === b) break
+    }
+  }
+  const parsed = WorkingHours.safeParse({ days: [...days].sort(), start: m[2], end: m[3] })
+  if (!parsed.success) throw new UsageError(`--working-hours: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
+  return parsed.data
 }
 
 function printExport(r: ExportResult): void {
-  console.log(`exported  ${r.path}`)
+  if (r.interruptedRemoved) console.log(`cleaned   ${r.interruptedRemoved} unfinished export${r.interruptedRemoved === 1 ? '' : 's'} left by an interrupted run (custody: export.interrupted)`)
+  console.log(`exported  ${r.path}${r.kind === 'access-audit' ? ' (access audit: data/report/access-audit.html)' : ''}`)
+  for (const n of r.notes) console.log(`note      ${n}`)
   console.log(`          ${r.originals} original${r.originals === 1 ? '' : 's'}, ${r.events} events from ${r.sources} source${r.sources === 1 ? '' : 's'}; ${r.payloadFiles} payload files, ${formatBytes(r.payloadBytes)}`)
   console.log(`          export id ${r.exportId}`)
   console.log(`          tag manifest SHA-256 ${r.tagManifestSha256}`)
@@ -68,8 +97,11 @@ export const exportCommands: Record<string, Command> = {
   export: {
     summary: 'Export the case, or a selection, as a signed BagIt bag (folder, or one ZIP with --zip) with a self-contained report.',
     usage:
-      'iwb export <case> --out <path> [--zip] [--from ISO] [--to ISO] [--source id …] [--recipient text] [--purpose text] [--examiner name] [--json]\n' +
-      '  --source may be repeated or comma-separated; no filter exports the whole case. Without --out the bag goes to <case>/exports/.',
+      'iwb export <case> --out <path> [--zip] [--kind evidence|access-audit] [--from ISO] [--to ISO] [--source id …] [--tagged-only] [--camera name …]\n' +
+      '          [--no-findings] [--area location …] [--working-hours "Mon-Fri 07:00-19:00"] [--recipient text] [--purpose text] [--examiner name] [--json]\n' +
+      '  --source may be repeated or comma-separated; no filter exports the whole case. Without --out the bag goes to <case>/exports/.\n' +
+      '  --kind access-audit: door access events of the areas (--area, exact or prefix) with data/report/access-audit.html.\n' +
+      '  Unfinished exports left in <case>/exports/ by an interrupted run are removed first (custody: export.interrupted).',
     options: {
       out: { type: 'string' },
       zip: { type: 'boolean' },
@@ -79,14 +111,25 @@ export const exportCommands: Record<string, Command> = {
       recipient: { type: 'string' },
       purpose: { type: 'string' },
       examiner: { type: 'string' },
-      json: { type: 'boolean' }
+      json: { type: 'boolean' },
+      kind: { type: 'string' },
+      'tagged-only': { type: 'boolean' },
+      camera: { type: 'string', multiple: true },
+      'no-findings': { type: 'boolean' },
+      area: { type: 'string', multiple: true },
+      'working-hours': { type: 'string' }
     },
     async run([caseDir, ...extra], v, ctx) {
       if (!caseDir) throw new UsageError('a case folder is required')
       if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (give several sources as --source 1 --source 2 or --source 1,2)`)
       const ids = sourceIds(v.source)
-      const out = bagOutputPath(str(v.out) ?? defaultOut(caseDir), v.zip === true)
+      const kind = ExportKind.safeParse(str(v.kind) ?? 'evidence')
+      if (!kind.success) throw new UsageError(`--kind is evidence or access-audit, not "${str(v.kind)}"`)
+      const workingHours = str(v['working-hours']) ? parseWorkingHours(str(v['working-hours'])!) : undefined
+      const out = bagOutputPath(str(v.out) ?? defaultOut(caseDir, kind.data), v.zip === true)
       const folder = CaseFolder.open(resolve(caseDir))
+      const cameras = list(v.camera)
+      const ffmpegPath = cameras.length ? ((await locateTools(new SettingsStore().get())).ffmpeg?.path ?? null) : null
       const controller = new AbortController()
       const onSigint = (): void => controller.abort()
       process.once('SIGINT', onSigint)
@@ -101,6 +144,13 @@ export const exportCommands: Record<string, Command> = {
           recipient: str(v.recipient),
           purpose: str(v.purpose),
           examiner: str(v.examiner) ?? ctx.examiner(),
+          kind: kind.data,
+          taggedOnly: v['tagged-only'] === true,
+          cameras,
+          findings: v['no-findings'] !== true,
+          areas: list(v.area),
+          workingHours,
+          ffmpegPath,
           signal: controller.signal,
           onProgress: (p) => {
             if (p.phase === 'originals') progress?.update(p.bytesDone, p.bytesTotal)

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BenchResult } from './benchUtil'
 import { benchEvtx } from './evtxBench'
+import { benchExport } from './exportBench'
 import { benchImport } from './importBench'
 import { benchIntake } from './intakeBench'
 import { benchTimeline } from './timelineBench'
@@ -13,7 +14,8 @@ const benches: Record<string, (work: string) => Promise<BenchResult>> = {
   intake: (w) => benchIntake(w),
   import: (w) => benchImport(w),
   evtx: (w) => benchEvtx(w),
-  timeline: (w) => benchTimeline(w)
+  timeline: (w) => benchTimeline(w),
+  export: (w) => benchExport(w)
 }
 
 async function main(): Promise<void> {

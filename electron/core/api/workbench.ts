@@ -42,6 +42,7 @@ import { videoHandlers } from './handlers/video'
 import { annotationsHandlers } from './handlers/annotations'
 import { exportsHandlers } from './handlers/exports'
 import { correlationHandlers } from './handlers/correlation'
+import { cleanInterruptedExportsQuietly } from '../export/interruptedExports'
 
 type Handlers = { [M in Method]: (params: ParsedRequest<M>) => Promise<Response<M>> | Response<M> }
 
@@ -94,6 +95,7 @@ export class Workbench implements WorkbenchContext {
   openCase(dir: string): CaseFolder {
     this.assertNoJobs('open another case')
     const folder = CaseFolder.open(dir)
+    cleanInterruptedExportsQuietly(folder, this.settings.get().examinerName) // issue 6: leftovers of killed exports
     this.folder?.close()
     this.folder = folder
     this.settings.rememberCase(folder.dir, folder.info().name)

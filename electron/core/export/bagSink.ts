@@ -2,8 +2,9 @@
 // temporary `<out>.partial-<random>` that is renamed to <out> only once complete, so an
 // interrupted export never leaves something at <out> that looks like a finished bag.
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { chmod, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
+import { constants as fsConstants, existsSync } from 'node:fs'
+import { chmod, copyFile, mkdir, open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { writeFully, ZipWriter, type ZipEntryWriter } from './zipWriter'
 
@@ -16,6 +17,11 @@ export interface BagSink {
   /** Opens one file of the bag (path relative to the bag root, '/'-separated). A ZIP has one open at a time. */
   openFile(path: string, options?: { mode?: number; size?: number }): Promise<EntryWriter>
   writeFile(path: string, data: Buffer, options?: { mode?: number }): Promise<void>
+  /**
+   * Folder bags only: copies a whole file in the kernel (copy_file_range, no user-space
+   * pass) and returns where it landed, so the caller can hash the bag's own bytes.
+   */
+  copyFile?(path: string, source: string, options?: { mode?: number }): Promise<string>
   commit(): Promise<void>
   abort(): Promise<void>
 }
@@ -51,6 +57,24 @@ function partialName(finalPath: string): string {
   return `${finalPath}.partial-${randomBytes(6).toString('hex')}`
 }
 
+/** Beside a partial bag: which process writes it, so a cleanup never removes a live export. */
+export const OWNER_SUFFIX = '.owner'
+
+export interface PartialOwner {
+  pid: number
+  host: string
+  startedAt: string
+}
+
+async function claimPartial(partialPath: string): Promise<void> {
+  const owner: PartialOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }
+  await writeFile(`${partialPath}${OWNER_SUFFIX}`, `${JSON.stringify(owner)}\n`, { mode: 0o600 })
+}
+
+async function releasePartial(partialPath: string): Promise<void> {
+  await rm(`${partialPath}${OWNER_SUFFIX}`, { force: true })
+}
+
 function refuseExisting(finalPath: string): void {
   if (existsSync(finalPath)) throw new OutputExistsError(`${finalPath} already exists; choose a new name for the export.`)
 }
@@ -59,6 +83,7 @@ export async function createDirectorySink(finalPath: string): Promise<BagSink> {
   refuseExisting(finalPath)
   await mkdir(dirname(finalPath), { recursive: true })
   const partialPath = partialName(finalPath)
+  await claimPartial(partialPath)
   await mkdir(partialPath, { mode: 0o755 })
   const handles = new Set<FileHandle>()
   const sink: BagSink = {
@@ -75,13 +100,22 @@ export async function createDirectorySink(finalPath: string): Promise<BagSink> {
       await w.write(data, data.length)
       await w.close()
     },
+    async copyFile(path, source, options = {}) {
+      const file = join(partialPath, ...path.split('/'))
+      await mkdir(dirname(file), { recursive: true })
+      await copyFile(source, file, fsConstants.COPYFILE_EXCL)
+      await chmod(file, options.mode ?? 0o644)
+      return file
+    },
     async commit() {
       refuseExisting(finalPath)
       await rename(partialPath, finalPath)
+      await releasePartial(partialPath)
     },
     async abort() {
       for (const fh of handles) await fh.close().catch(() => undefined)
       await rm(partialPath, { recursive: true, force: true })
+      await releasePartial(partialPath)
     }
   }
   return sink
@@ -93,6 +127,7 @@ export async function createZipSink(finalPath: string, options: { forceZip64?: b
   await mkdir(dirname(finalPath), { recursive: true })
   const partialPath = partialName(finalPath)
   const top = basename(finalPath).replace(/\.zip$/i, '') || 'bag'
+  await claimPartial(partialPath)
   const zip = await ZipWriter.create(partialPath, options)
   const mtime = new Date()
   const dirs = new Set<string>()
@@ -123,10 +158,12 @@ export async function createZipSink(finalPath: string, options: { forceZip64?: b
       finished = true
       refuseExisting(finalPath)
       await rename(partialPath, finalPath)
+      await releasePartial(partialPath)
     },
     async abort() {
       if (!finished) await zip.abort()
       await rm(partialPath, { force: true })
+      await releasePartial(partialPath)
     }
   }
   return sink

@@ -6,9 +6,11 @@
 import { randomUUID } from 'node:crypto'
 import { open, rm } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
+import type { ExportKind, WorkingHours } from '@shared/contracts/exports'
 import { canonicalJson } from '@shared/canonicalJson'
+import type { EventRecord } from '@shared/ingestModel'
 import type { CustodyEntry, EvidenceItem } from '@shared/model'
-import { microsToIso, nowMicros } from '@shared/time'
+import { isoToMicros, microsToIso, nowMicros } from '@shared/time'
 import { TOOL_NAME, TOOL_VERSION } from '../appIdentity'
 import type { CaseFolder } from '../case/caseFolder'
 import { appendCustody, listCustody } from '../case/custody'
@@ -24,6 +26,12 @@ import { HashRing } from './hashRing'
 import { buildReportHtml, REPORT_PATH } from './reportHtml'
 import { checkSelection, describeSelection, ExportInputError, listAllSources, originalsInPlay, selectedEvents, sourcesInPlay, type Selection } from './selection'
 import { examinerKey, signEd25519 } from './signing'
+import { ACCESS_AUDIT_CSV, ACCESS_AUDIT_HTML, ACCESS_AUDIT_JSONL, AccessAuditBuilder, DEFAULT_WORKING_HOURS } from './accessAudit'
+import { annotationsForExport, doorCameras, taggedEventIds } from './annotationsForExport'
+import { exportClips, type ExportedClip } from './exportClips'
+import { cleanInterruptedExports } from './interruptedExports'
+import { reportSections } from './reportSections'
+import { TimelineAccumulator, timelineSvg } from './timelineSvg'
 
 export { ExportInputError }
 
@@ -46,6 +54,19 @@ export interface ExportOptions {
   onProgress?: (p: ExportProgress) => void
   /** Tests: ZIP64 records even in a small archive. */
   forceZip64?: boolean
+  /** 'access-audit': access events of the areas only, plus data/report/access-audit.html. */
+  kind?: ExportKind
+  /** Only events that carry a tag or a bookmark. */
+  taggedOnly?: boolean
+  /** Camera names whose footage in the range is cut into clips (needs the video tables and ffmpeg). */
+  cameras?: string[]
+  /** Include findings (default true). */
+  findings?: boolean
+  /** Access audit: locations matched exactly or as prefix; empty = all. */
+  areas?: string[]
+  workingHours?: WorkingHours
+  /** ffmpeg for clips; without it, clips are listed as withheld. */
+  ffmpegPath?: string | null
 }
 
 export interface ExportProgress {
@@ -59,6 +80,7 @@ export interface ExportProgress {
 
 export interface ExportResult {
   exportId: string
+  kind: ExportKind
   path: string
   format: 'directory' | 'zip'
   originals: number
@@ -69,6 +91,11 @@ export interface ExportResult {
   tagManifestSha256: string
   signer: { examiner: string; fingerprint: string; keyCreated: boolean }
   custodySeq: { started: number; ended: number }
+  clips: number
+  /** Leftovers of interrupted exports removed before this one started. */
+  interruptedRemoved: number
+  /** What was left out and why (no video tables, no ffmpeg, …). */
+  notes: string[]
 }
 
 /** An original no longer matches the hash it had at intake: nothing is exported. */
@@ -109,9 +136,13 @@ export async function exportBag(folder: CaseFolder, options: ExportOptions): Pro
   const selection: Selection = {
     from: options.from || null,
     to: options.to || null,
-    sourceIds: options.sourceIds && options.sourceIds.length > 0 ? [...new Set(options.sourceIds)].sort((a, b) => a - b) : null
+    sourceIds: options.sourceIds && options.sourceIds.length > 0 ? [...new Set(options.sourceIds)].sort((a, b) => a - b) : null,
+    taggedOnly: options.taggedOnly ?? false,
+    accessOnly: options.kind === 'access-audit'
   }
   checkSelection(selection, listAllSources(folder.db))
+  // The next export is also the moment to clear what an interrupted one left behind.
+  const interrupted = cleanInterruptedExports(folder, options.examiner)
   const key = examinerKey(options.examiner, options.keysDir)
   const info = folder.info()
   const organisation = options.organisation ?? info.organisation
@@ -136,7 +167,8 @@ export async function exportBag(folder: CaseFolder, options: ExportOptions): Pro
           format: sink.kind,
           recipient,
           purpose,
-          selection: { from: selection.from, to: selection.to, sourceIds: selection.sourceIds },
+          kind: options.kind ?? 'evidence',
+          selection: selectionRecord(selection, options),
           signerFingerprint: key.fingerprint,
           tool: TOOL_NAME,
           toolVersion: TOOL_VERSION
@@ -178,11 +210,13 @@ export async function exportBag(folder: CaseFolder, options: ExportOptions): Pro
           format: sink.kind,
           recipient,
           purpose,
-          selection: { from: selection.from, to: selection.to, sourceIds: selection.sourceIds },
+          kind: options.kind ?? 'evidence',
+          selection: selectionRecord(selection, options),
           tagManifestSha256: written.tagManifestSha256,
           signerFingerprint: key.fingerprint,
           originals: written.originals.map((o) => ({ evidenceId: o.id, sha256: o.sha256 })),
           events: written.events,
+          clips: written.clips.map((c) => ({ path: c.bagPath, sourceSha256: c.provenance?.source.sha256 ?? null, sha256: c.provenance?.output.sha256 ?? null })),
           payloadFiles: written.payloadFiles,
           payloadBytes: written.payloadBytes
         }
@@ -190,6 +224,7 @@ export async function exportBag(folder: CaseFolder, options: ExportOptions): Pro
     )()
     return {
       exportId,
+      kind: options.kind ?? 'evidence',
       path: finalPath,
       format: sink.kind,
       originals: written.originals.length,
@@ -199,7 +234,10 @@ export async function exportBag(folder: CaseFolder, options: ExportOptions): Pro
       payloadBytes: written.payloadBytes,
       tagManifestSha256: written.tagManifestSha256,
       signer: { examiner: options.examiner, fingerprint: key.fingerprint, keyCreated: key.created },
-      custodySeq: { started: started.seq, ended: ended.seq }
+      custodySeq: { started: started.seq, ended: ended.seq },
+      clips: written.clips.filter((c) => c.provenance).length,
+      interruptedRemoved: interrupted.length,
+      notes: written.notes
     }
   } catch (err) {
     await sink.abort().catch(() => undefined)
@@ -241,8 +279,18 @@ async function writeBag(
   db: Db,
   sink: BagSink,
   ctx: WriteContext
-): Promise<{ originals: EvidenceItem[]; events: number; sources: number; payloadFiles: number; payloadBytes: number; tagManifestSha256: string }> {
+): Promise<{
+  originals: EvidenceItem[]
+  events: number
+  sources: number
+  payloadFiles: number
+  payloadBytes: number
+  tagManifestSha256: string
+  clips: ExportedClip[]
+  notes: string[]
+}> {
   const { options, selection } = ctx
+  const notes: string[] = []
   const info = folder.info()
   const allSources = listAllSources(db)
   const sources = sourcesInPlay(db, selection, allSources)
@@ -268,6 +316,23 @@ async function writeBag(
   const inZone = zoneFormatter(info.timeZone)
   const spool = sink.kind === 'zip' ? `${sink.partialPath}.events-csv` : null
   let events = 0
+  const tagged = selection.taggedOnly ? taggedEventIds(db) : null
+  if (selection.taggedOnly && tagged === null) notes.push('Tagged/bookmarked only: this case has no tag or bookmark table yet, so no event was selected.')
+  const audit =
+    options.kind === 'access-audit'
+      ? new AccessAuditBuilder({
+          zone: info.timeZone,
+          areas: options.areas ?? [],
+          workingHours: options.workingHours ?? DEFAULT_WORKING_HOURS,
+          from: selection.from,
+          to: selection.to,
+          sources,
+          doorCameras: doorCameras(db)
+        })
+      : null
+  const keep = (e: EventRecord): boolean => (!selection.taggedOnly || (tagged?.has(e.id) ?? false)) && (!audit || audit.accepts(e))
+  const range = timeRange(selection, sources)
+  const histogram = range ? new TimelineAccumulator(range.fromUs, range.toUs) : null
   try {
     const json = new TextOut(await sink.openFile(EVENTS_JSONL))
     const csv = new TextOut(spool ? await openPlainFile(spool, 0o600) : await sink.openFile(EVENTS_CSV))
@@ -275,10 +340,13 @@ async function writeBag(
     for (const page of selectedEvents(db, selection, sources)) {
       throwIfCancelled(options.signal)
       for (const e of page) {
+        if (!keep(e)) continue
         await json.write(eventJsonLine(e))
         await csv.write(eventCsvRow(e, sourceNames.get(e.sourceId) ?? '', inZone))
+        histogram?.add(e.sourceId, isoToMicros(e.ts) ?? 0)
+        audit?.add(e)
+        events++
       }
-      events += page.length
       progress({ phase: 'events', itemsDone: events, itemsTotal: 0, current: EVENTS_JSONL })
     }
     payload.push({ path: EVENTS_JSONL, digests: await json.close() })
@@ -289,7 +357,54 @@ async function writeBag(
     if (spool) await rm(spool, { force: true })
   }
 
+  // 2b. The access audit's own event files.
+  if (audit) {
+    for (const [path, text] of [
+      [ACCESS_AUDIT_JSONL, audit.jsonl()],
+      [ACCESS_AUDIT_CSV, audit.csv()]
+    ] as const) {
+      const data = Buffer.from(text, 'utf8')
+      await sink.writeFile(path, data)
+      payload.push({ path, digests: digestsOf(data) })
+    }
+  }
+
+  // 2c. Clips of the chosen cameras over the range (when the video tables exist).
+  throwIfCancelled(options.signal)
+  const clipWork = `${sink.partialPath}.clips`
+  let clips: ExportedClip[] = []
+  try {
+    const cut = await exportClips(folder, db, {
+      cameras: options.cameras ?? [],
+      range,
+      ffmpegPath: options.ffmpegPath ?? null,
+      workDir: clipWork,
+      originalsInBag: new Set(copied.map((c) => c.item.sha256)),
+      signal: options.signal
+    })
+    notes.push(...cut.notes)
+    clips = cut.clips
+    for (const c of clips) {
+      if (c.file) {
+        const w = await sink.openFile(c.bagPath, { mode: 0o444, size: c.provenance!.output.size })
+        await copyFileInto(c.file, w, options.signal)
+        payload.push({ path: c.bagPath, digests: await digestsOfFile(c.file) })
+      }
+      const prov = Buffer.from(`${JSON.stringify(c.provenance ?? c.withheld, null, 2)}\n`, 'utf8')
+      await sink.writeFile(c.provenancePath, prov)
+      payload.push({ path: c.provenancePath, digests: digestsOf(prov) })
+    }
+  } finally {
+    await rm(clipWork, { recursive: true, force: true })
+  }
+
   // 3. Machine-readable metadata: the original names and every time decision.
+  // Annotations follow the examiner's range only: a whole-case export carries all of them.
+  const annotations = annotationsForExport(
+    db,
+    { fromUs: selection.from ? isoToMicros(selection.from) : null, toUs: selection.to ? isoToMicros(selection.to) : null },
+    { findings: options.findings ?? true }
+  )
   const custody = listCustody(db, 0, Number.MAX_SAFE_INTEGER).filter((c) => c.seq <= ctx.startedSeq)
   const metadata = {
     export: {
@@ -299,14 +414,18 @@ async function writeBag(
       organisation: ctx.organisation,
       recipient: ctx.recipient,
       purpose: ctx.purpose,
-      selection: { ...selection, description: selectionText },
+      kind: options.kind ?? 'evidence',
+      selection: { ...selectionRecord(selection, options), description: selectionText },
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       signerFingerprint: ctx.key.fingerprint,
       events
     },
     case: { caseId: info.caseId, name: info.name, examiner: info.examiner, organisation: info.organisation, timeZone: info.timeZone, createdAt: microsToIso(info.createdUs) },
     sources,
-    originals: copied.map((o) => ({ bagPath: o.bagPath, sha512: o.digests.sha512, ...o.item }))
+    originals: copied.map((o) => ({ bagPath: o.bagPath, sha512: o.digests.sha512, ...o.item })),
+    clips: clips.map((c) => ({ bagPath: c.bagPath, provenancePath: c.provenancePath, withheld: c.withheld ?? null })),
+    annotations,
+    notes
   }
   const metaBytes = Buffer.from(`${JSON.stringify(JSON.parse(canonicalJson(metadata)), null, 2)}\n`, 'utf8')
   await sink.writeFile(EXPORT_METADATA, metaBytes)
@@ -331,12 +450,36 @@ async function writeBag(
       originals: copied,
       payload: [...payload],
       custody,
-      signer: { examiner: options.examiner, fingerprint: ctx.key.fingerprint }
+      signer: { examiner: options.examiner, fingerprint: ctx.key.fingerprint },
+      hooks: reportSections({
+        zone: info.timeZone,
+        timeline: histogram ? timelineSvg(histogram, sources.map((s) => ({ id: s.id, name: s.fileName })), info.timeZone) : null,
+        clips,
+        annotations,
+        findingsWanted: options.findings ?? true,
+        accessAudit: audit !== null
+      })
     }),
     'utf8'
   )
   await sink.writeFile(REPORT_PATH, report)
   payload.push({ path: REPORT_PATH, digests: digestsOf(report) })
+  if (audit) {
+    const html = Buffer.from(
+      audit.html({
+        caseName: info.name,
+        exportId: ctx.exportId,
+        generatedAt,
+        examiner: options.examiner,
+        recipient: ctx.recipient,
+        purpose: ctx.purpose,
+        tool: `${TOOL_NAME} ${TOOL_VERSION}`
+      }),
+      'utf8'
+    )
+    await sink.writeFile(ACCESS_AUDIT_HTML, html)
+    payload.push({ path: ACCESS_AUDIT_HTML, digests: digestsOf(html) })
+  }
 
   // 5. Tag files. bagit.txt is written last of all, so a folder without it was never finished.
   throwIfCancelled(options.signal)
@@ -430,8 +573,51 @@ async function writeBag(
     sources: sources.length,
     payloadFiles: payload.length,
     payloadBytes,
-    tagManifestSha256: digestsOf(tagManifest256).sha256
+    tagManifestSha256: digestsOf(tagManifest256).sha256,
+    clips,
+    notes
   }
+}
+
+/** What the custody log and export.json say was selected. */
+function selectionRecord(selection: Selection, options: ExportOptions): Record<string, unknown> {
+  return {
+    from: selection.from,
+    to: selection.to,
+    sourceIds: selection.sourceIds,
+    taggedOnly: selection.taggedOnly,
+    cameras: options.cameras ?? [],
+    findings: options.findings ?? true,
+    ...(options.kind === 'access-audit' ? { areas: options.areas ?? [], workingHours: options.workingHours ?? DEFAULT_WORKING_HOURS } : {})
+  }
+}
+
+/** The span the timeline picture and clips cover: the selection's bounds, else the sources' first and last events. */
+function timeRange(selection: Selection, sources: { firstTs: string | null; lastTs: string | null }[]): { fromUs: number; toUs: number } | null {
+  const firsts = sources.map((s) => (s.firstTs ? isoToMicros(s.firstTs) : null)).filter((x): x is number => x !== null)
+  const lasts = sources.map((s) => (s.lastTs ? isoToMicros(s.lastTs) : null)).filter((x): x is number => x !== null)
+  const fromUs = selection.from ? isoToMicros(selection.from) : firsts.length ? Math.min(...firsts) : null
+  const toUs = selection.to ? isoToMicros(selection.to) : lasts.length ? Math.max(...lasts) : null
+  if (fromUs === null || toUs === null || toUs <= fromUs) return fromUs !== null && toUs !== null && toUs === fromUs ? { fromUs, toUs: fromUs + 1_000_000 } : null
+  return { fromUs, toUs }
+}
+
+async function digestsOfFile(path: string): Promise<Digests> {
+  const fh = await open(path, 'r')
+  const hash = new DualHash()
+  const buf = Buffer.allocUnsafe(TEXT_BUFFER * 4)
+  try {
+    let position = 0
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, position)
+      if (bytesRead === 0) break
+      hash.update(buf.subarray(0, bytesRead))
+      position += bytesRead
+    }
+  } finally {
+    await fh.close()
+  }
+  return hash.digest()
 }
 
 async function copyOriginals(
@@ -443,14 +629,38 @@ async function copyOriginals(
 ): Promise<{ item: EvidenceItem; bagPath: string; digests: Digests }[]> {
   const ring = HashRing.create(RING, CHUNK)
   const copied: { item: EvidenceItem; bagPath: string; digests: Digests }[] = []
+  // Folder bags: the kernel copies each original (as cp does) while the previous copy is
+  // read back and hashed, so the digests are of the bag's own bytes and no byte passes
+  // through JavaScript on its way in. ZIPs stream through the ring instead.
+  const kernelCopy = sink.copyFile ? (i: number): Promise<string> | null => {
+    const item = originals[i]
+    if (!item) return null
+    const p = sink.copyFile!(originalBagPath(item.id, item.originalName), folder.evidencePath(item.sha256), { mode: 0o444 })
+    p.catch(() => undefined) // awaited in order below
+    return p
+  } : null
+  let nextCopy = kernelCopy?.(0) ?? null
   try {
     for (const [i, item] of originals.entries()) {
       throwIfCancelled(signal)
       const bagPath = originalBagPath(item.id, item.originalName)
       onBytes(i, bagPath, 0)
-      const writer = await sink.openFile(bagPath, { mode: 0o444, size: item.size })
-      const digests = await copyOriginal(folder.evidencePath(item.sha256), writer, ring, item, signal, (n) => onBytes(i, bagPath, n))
-      await writer.close()
+      let digests: Digests
+      if (kernelCopy) {
+        const thisCopy = nextCopy!
+        let landed: string
+        try {
+          landed = await thisCopy
+        } catch (err) {
+          throw missingOriginal(item, folder.evidencePath(item.sha256), err)
+        }
+        nextCopy = kernelCopy(i + 1)
+        digests = await hashFile(landed, ring, signal, (n) => onBytes(i, bagPath, n))
+      } else {
+        const writer = await sink.openFile(bagPath, { mode: 0o444, size: item.size })
+        digests = await copyOriginal(folder.evidencePath(item.sha256), writer, ring, item, signal, (n) => onBytes(i, bagPath, n))
+        await writer.close()
+      }
       if (digests.sha256 !== item.sha256 || digests.size !== item.size) {
         throw new ExportIntegrityError(
           `Evidence #${item.id} (${item.originalName}) no longer matches its intake hash: it is now ${digests.sha256} (${digests.size} bytes); at intake it was ${item.sha256} (${item.size} bytes). Nothing was exported; run \`iwb verify\` on the case.`,
@@ -462,9 +672,51 @@ async function copyOriginals(
       copied.push({ item, bagPath, digests })
     }
   } finally {
+    await nextCopy?.catch(() => undefined)
     await ring.close()
   }
   return copied
+}
+
+function missingOriginal(item: EvidenceItem, path: string, err: unknown): ExportIntegrityError {
+  return new ExportIntegrityError(
+    `Evidence #${item.id} (${item.originalName}) is missing from the case (${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Nothing was exported; run \`iwb verify\` on the case.`,
+    item.id,
+    item.originalName,
+    { evidenceId: item.id, originalName: item.originalName, expectedSha256: item.sha256, actualSha256: null, problem: 'missing' }
+  )
+}
+
+/** Both digests of a file, read through the ring: one read ahead while the chunk before is hashed on two threads. */
+async function hashFile(path: string, ring: HashRing, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<Digests> {
+  const fh = await open(path, 'r')
+  const buffers = ring.buffers
+  const busy: (Promise<unknown> | null)[] = buffers.map(() => null)
+  let slot = 0
+  let position = 0
+  ring.begin()
+  let pendingRead = fh.read(buffers[0]!, 0, ring.chunk, 0)
+  try {
+    for (;;) {
+      const { bytesRead } = await pendingRead
+      if (bytesRead === 0) break
+      throwIfCancelled(signal)
+      position += bytesRead
+      const next = (slot + 1) % buffers.length
+      if (busy[next]) await busy[next]
+      pendingRead = fh.read(buffers[next]!, 0, ring.chunk, position)
+      const hashed = ring.update(slot, bytesRead)
+      hashed.catch(() => undefined)
+      busy[slot] = hashed
+      onBytes(bytesRead)
+      slot = next
+    }
+    await Promise.all(busy)
+  } finally {
+    await Promise.allSettled([...busy, pendingRead])
+    await fh.close()
+  }
+  return ring.end()
 }
 
 /**
@@ -484,12 +736,7 @@ async function copyOriginal(
   try {
     fh = await open(path, 'r')
   } catch (err) {
-    throw new ExportIntegrityError(
-      `Evidence #${item.id} (${item.originalName}) is missing from the case (${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Nothing was exported; run \`iwb verify\` on the case.`,
-      item.id,
-      item.originalName,
-      { evidenceId: item.id, originalName: item.originalName, expectedSha256: item.sha256, actualSha256: null, problem: 'missing' }
-    )
+    throw missingOriginal(item, path, err)
   }
   const buffers = ring.buffers
   // A slot is free again once its chunk is both written and hashed by the other thread.

@@ -168,6 +168,8 @@ export function buildReportHtml(input: ReportInput): string {
     `style-src ${cspHash(CSS)}`,
     `script-src ${cspHash(REPORT_SCRIPT)}`,
     "img-src 'none'",
+    // Clips play from the bag's own data/clips/ folder (relative links); nothing else loads.
+    ...(input.hooks?.clips?.includes('<video') ? ["media-src 'self' file:"] : []),
     "connect-src 'none'",
     "base-uri 'none'",
     "form-action 'none'"

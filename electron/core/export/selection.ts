@@ -13,12 +13,16 @@ export interface Selection {
   to: string | null
   /** null: every source. */
   sourceIds: number[] | null
+  /** Only events carrying a tag or a bookmark (annotationsForExport decides which). */
+  taggedOnly?: boolean
+  /** Access events only (the access-audit report): sources without any are left out. */
+  accessOnly?: boolean
 }
 
 export class ExportInputError extends Error {}
 
 export function isWholeCase(s: Selection): boolean {
-  return !s.from && !s.to && s.sourceIds === null
+  return !s.from && !s.to && s.sourceIds === null && !s.taggedOnly && !s.accessOnly
 }
 
 export function describeSelection(s: Selection): string {
@@ -27,6 +31,8 @@ export function describeSelection(s: Selection): string {
   if (s.from || s.to) parts.push(`events from ${s.from ?? 'the first'} up to (not including) ${s.to ?? 'the last'}`)
   else parts.push('all events')
   if (s.sourceIds) parts.push(`of source${s.sourceIds.length === 1 ? '' : 's'} ${s.sourceIds.map((id) => `#${id}`).join(', ')}`)
+  if (s.accessOnly) parts.push('(door access events only)')
+  if (s.taggedOnly) parts.push('that carry a tag or a bookmark')
   return `${parts.join(' ')}, with the originals of those sources`
 }
 
@@ -45,12 +51,14 @@ export function checkSelection(s: Selection, sources: SourceSummary[]): void {
 /** The sources whose events (and originals) are exported. */
 export function sourcesInPlay(db: Db, s: Selection, sources: SourceSummary[]): SourceSummary[] {
   if (isWholeCase(s)) return sources
-  if (s.sourceIds) {
+  if (s.sourceIds && !s.accessOnly) {
     const ids = new Set(s.sourceIds)
     return sources.filter((x) => ids.has(x.id))
   }
+  const named = s.sourceIds ? new Set(s.sourceIds) : null
   const where: string[] = []
   const params: number[] = []
+  if (s.accessOnly) where.push("category = 'access'")
   if (s.from) {
     where.push('ts >= ?')
     params.push(isoToMicros(s.from)!)
@@ -64,7 +72,7 @@ export function sourcesInPlay(db: Db, s: Selection, sources: SourceSummary[]): S
       (r) => r.id
     )
   )
-  return sources.filter((x) => ids.has(x.id))
+  return sources.filter((x) => ids.has(x.id) && (!named || named.has(x.id)))
 }
 
 /** The originals to copy: the whole case, or the evidence of the sources in play and the archives they were extracted from. */
@@ -89,7 +97,7 @@ export function* selectedEvents(db: Db, s: Selection, sources: SourceSummary[], 
   const single = s.sourceIds?.length === 1 ? s.sourceIds[0]! : null
   let after: { ts: string; id: number } | null = null
   for (;;) {
-    const page = queryEvents(db, { from: s.from, to: s.to, sourceId: single, after, limit: pageSize })
+    const page = queryEvents(db, { from: s.from, to: s.to, sourceId: single, category: s.accessOnly ? 'access' : null, after, limit: pageSize })
     if (page.length === 0) return
     const last = page[page.length - 1]!
     after = { ts: last.ts, id: last.id }

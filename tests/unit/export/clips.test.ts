@@ -1,0 +1,154 @@
+// Clips: the cutter on an ffmpeg-generated recording (H.264 MP4 out, duration within one
+// frame, provenance with source hash, ffmpeg build, exact args, wall clock and output hash),
+// and clips inside a bag once a video_file table exists — each clip's source is an original
+// of the bag or named as withheld, which the verifier checks.
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CaseFolder } from '../../../electron/core/case/caseFolder'
+import { acquireEvidence } from '../../../electron/core/case/intake'
+import { verifyBag } from '../../../electron/core/export/bagVerifier'
+import { exportBag } from '../../../electron/core/export/bagWriter'
+import { clipOutputArgs, cutClip } from '../../../electron/core/export/clipCutter'
+import { allFrameNumbers, makeClip } from '../../helpers/videoFixtures'
+import { copyBag, has } from './exportFixture'
+import { tempDir } from '../../helpers/tmp'
+
+const FPS = 25
+let tmp: ReturnType<typeof tempDir>
+let source = ''
+let sourceSha: string
+
+function probe(path: string): { codec: string; duration: number; frames: number; pixFmt: string } {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=codec_name,pix_fmt,nb_read_frames:format=duration', '-of', 'json', path], { encoding: 'utf8' })
+  const j = JSON.parse(out) as { streams: { codec_name: string; pix_fmt: string; nb_read_frames: string }[]; format: { duration: string } }
+  return { codec: j.streams[0]!.codec_name, pixFmt: j.streams[0]!.pix_fmt, frames: Number(j.streams[0]!.nb_read_frames), duration: Number(j.format.duration) }
+}
+
+const ok = has('ffmpeg') && has('ffprobe')
+
+beforeAll(async () => {
+  tmp = tempDir()
+  if (!ok) return
+  // 10 s at 25 fps with a 2 s GOP and B-frames, each frame showing its number.
+  source = (await makeClip(tmp.path, { codec: 'h264', fps: FPS, seconds: 10, gop: 50, bframes: 2, fileName: 'dock-cam.mp4' })).path
+  sourceSha = createHash('sha256').update(readFileSync(source)).digest('hex')
+})
+afterAll(() => tmp.cleanup())
+
+describe.skipIf(!ok)('clip cutter', () => {
+  it('cuts 2.0–5.0 s into a playable H.264 MP4 with provenance', async () => {
+    const out = join(tmp.path, 'clip.mp4')
+    const prov = await cutClip({
+      ffmpegPath: '/usr/bin/ffmpeg',
+      source,
+      demuxer: 'mov',
+      sourceSha256: sourceSha,
+      sourceEvidenceId: 4,
+      camera: 'Dock cam',
+      inS: 2.0,
+      outS: 5.0,
+      startWallClock: '2024-05-03T22:14:02.000Z',
+      offsetUs: -1_500_000,
+      out
+    })
+    const p = probe(out)
+    expect(p.codec).toBe('h264')
+    expect(p.pixFmt).toBe('yuv420p')
+    expect(Math.abs(p.duration - 3.0)).toBeLessThanOrEqual(1 / FPS + 1e-6)
+    expect(Math.abs(p.frames - 3 * FPS)).toBeLessThanOrEqual(1)
+    expect(prov).toMatchObject({
+      kind: 'iwb-clip-provenance',
+      camera: 'Dock cam',
+      source: { evidenceId: 4, sha256: sourceSha, demuxer: 'mov' },
+      cut: { inSeconds: 2, outSeconds: 5, durationSeconds: 3 },
+      startWallClock: '2024-05-03T22:14:02.000Z',
+      clockOffsetAppliedUs: -1_500_000,
+      output: { file: 'clip.mp4', codec: 'h264', container: 'mp4', size: readFileSync(out).length }
+    })
+    expect(prov.output.sha256).toBe(createHash('sha256').update(readFileSync(out)).digest('hex'))
+    expect(prov.ffmpeg.version).toMatch(/^ffmpeg version /)
+    // The exact command: hardened input, the seek, the source, and our output options.
+    const args = prov.ffmpeg.args
+    expect(args).toEqual(expect.arrayContaining(['-protocol_whitelist', 'file,pipe', '-f', 'mov', '-ss', '2.000000', '-i', source, out]))
+    const outStart = args.indexOf('-t')
+    expect(args.slice(outStart, outStart + clipOutputArgs(3).length)).toEqual(clipOutputArgs(3))
+    // Frame-exact: source frames 50 (2.0 s) to 124, not from the keyframe before the in point.
+    const frames = await allFrameNumbers({ path: out, demuxer: 'mov', width: 320, height: 240 }, 200)
+    expect(frames).toEqual(Array.from({ length: 75 }, (_, i) => 50 + i))
+  })
+
+  it('refuses an empty or reversed range with advice', async () => {
+    await expect(
+      cutClip({ ffmpegPath: '/usr/bin/ffmpeg', source, demuxer: 'mov', sourceSha256: sourceSha, sourceEvidenceId: null, camera: 'x', inS: 5, outS: 5, startWallClock: '', offsetUs: 0, out: join(tmp.path, 'x.mp4') })
+    ).rejects.toThrow(/0 ≤ in < out/)
+  })
+})
+
+describe.skipIf(!ok)('clips in a bag', () => {
+  it('cuts the selected camera over the range when a video_file table exists; verify checks the source', async () => {
+    const folder = CaseFolder.create(join(tmp.path, 'case'), { name: 'Clips', examiner: 'Robin', timeZone: 'UTC' })
+    try {
+      const acquired = await acquireEvidence(folder, { path: source }, { examiner: 'Robin' })
+      const evidenceId = acquired.evidence!.id
+      // Stand-in for schema v5: the recording starts 22:14:00 UTC after a +1.5 s offset.
+      const startUs = Date.UTC(2024, 4, 3, 22, 14, 0) * 1000
+      folder.db.exec('CREATE TABLE video_file (id INTEGER PRIMARY KEY, camera TEXT, evidence_id INTEGER, start_us INTEGER, duration_s REAL, offset_us INTEGER)')
+      folder.db.prepare('INSERT INTO video_file (camera, evidence_id, start_us, duration_s, offset_us) VALUES (?, ?, ?, ?, ?)').run('Dock cam', evidenceId, startUs, 10, 1_500_000)
+      folder.db.prepare('INSERT INTO video_file (camera, evidence_id, start_us, duration_s, offset_us) VALUES (?, ?, ?, ?, ?)').run('Lobby cam', evidenceId, startUs, 10, 0)
+
+      const r = await exportBag(folder, {
+        out: join(tmp.path, 'bag'),
+        examiner: 'Robin',
+        keysDir: join(tmp.path, 'keys'),
+        from: '2024-05-03T22:14:03Z',
+        to: '2024-05-03T22:14:06Z',
+        cameras: ['Dock cam'],
+        ffmpegPath: '/usr/bin/ffmpeg'
+      })
+      expect(r.clips).toBe(1)
+      const clip = join(r.path, 'data', 'clips', '001-Dock_cam.mp4')
+      const p = probe(clip)
+      expect(p.codec).toBe('h264')
+      expect(Math.abs(p.duration - 3)).toBeLessThanOrEqual(1 / FPS + 1e-6)
+      const prov = JSON.parse(readFileSync(join(r.path, 'data', 'clips', '001-Dock_cam.provenance.json'), 'utf8')) as Record<string, unknown>
+      expect(prov).toMatchObject({
+        camera: 'Dock cam',
+        startWallClock: '2024-05-03T22:14:03.000Z',
+        clockOffsetAppliedUs: 1_500_000,
+        cut: { inSeconds: 3, outSeconds: 6 },
+        // A range export holds the originals of its event sources; the recording is not one.
+        source: { sha256: sourceSha, withheld: expect.stringMatching(/not among the originals/) }
+      })
+      const html = readFileSync(join(r.path, 'data', 'report', 'index.html'), 'utf8')
+      expect(html).toMatch(/<video controls preload="metadata" src="\.\.\/clips\/001-Dock_cam\.mp4"/)
+      expect(html).toContain("media-src 'self' file:")
+      expect((await verifyBag(r.path)).problems).toEqual([])
+
+      // A provenance that neither finds its source in the bag nor names it withheld is a problem.
+      const bad = copyBag(r.path, join(tmp.path, 'bag-bad'))
+      const provPath = join(bad, 'data', 'clips', '001-Dock_cam.provenance.json')
+      const edited = JSON.parse(readFileSync(provPath, 'utf8')) as { source: { withheld: string | null } }
+      edited.source.withheld = null
+      writeFileSync(provPath, JSON.stringify(edited))
+      const report = await verifyBag(bad)
+      expect(report.ok).toBe(false)
+      expect(report.problems.find((x) => x.kind === 'clip')?.message).toMatch(/neither among this bag's originals nor named as withheld/)
+    } finally {
+      folder.close()
+    }
+  }, 120_000)
+
+  it('says why no clip was cut when the video tables do not exist', async () => {
+    const folder = CaseFolder.create(join(tmp.path, 'case2'), { name: 'No video', examiner: 'Robin', timeZone: 'UTC' })
+    try {
+      const r = await exportBag(folder, { out: join(tmp.path, 'bag2'), examiner: 'Robin', keysDir: join(tmp.path, 'keys'), from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z', cameras: ['Dock cam'] })
+      expect(r.clips).toBe(0)
+      expect(r.notes.join(' ')).toMatch(/no video recordings table yet/)
+    } finally {
+      folder.close()
+    }
+  })
+})
