@@ -21,6 +21,8 @@ export interface HistogramFilter {
   categories?: string[]
   /** The people of the person lanes, matched on actor or actor_id. */
   actors?: string[]
+  /** Only these lanes (source ids as text, categories or locations): the ones on screen. */
+  keys?: string[]
 }
 
 export interface HistogramRequest {
@@ -473,16 +475,18 @@ function loadLanes(db: Db, groupBy: LaneGroup, filter: HistogramFilter): Lane[] 
   const placed = groupBy === 'location'
   const sources = filter.sourceIds ? new Set(filter.sourceIds) : null
   const categories = filter.categories ? new Set(filter.categories) : null
+  const keys = filter.keys ? new Set(filter.keys) : null
+  const keyOf = (c: Cell): string => (groupBy === 'source' ? String(c.source_id) : groupBy === 'category' ? c.category : c.location!)
   const cells = (
     stmt(
       db,
       `SELECT id, source_id, category, location, events, failures, first_us, last_us FROM timeline_cell WHERE location IS ${placed ? 'NOT NULL' : 'NULL'} ORDER BY id`
     ).all() as Cell[]
-  ).filter((c) => (!sources || sources.has(c.source_id)) && (!categories || categories.has(c.category)))
+  ).filter((c) => (!sources || sources.has(c.source_id)) && (!categories || categories.has(c.category)) && (!keys || keys.has(keyOf(c))))
   const labels = groupBy === 'source' ? sourceLabels(db) : null
   const lanes = new Map<string, Lane>()
   for (const c of cells) {
-    const key = groupBy === 'source' ? String(c.source_id) : groupBy === 'category' ? c.category : c.location!
+    const key = keyOf(c)
     let lane = lanes.get(key)
     if (!lane) lanes.set(key, (lane = { key, label: labels?.get(c.source_id) ?? key, cells: [] }))
     lane.cells.push(c)
