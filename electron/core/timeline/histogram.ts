@@ -35,6 +35,11 @@ export interface HistogramRequest {
   filter?: HistogramFilter
   /** A lane with at most this many events in view also gets its individual marks. */
   markLimit?: number
+  /**
+   * Marks read per view at most, over all lanes (quietest lanes first). Bars are already
+   * counted for every lane at this point, so a lane over budget loses nothing but its ticks.
+   */
+  markBudget?: number
   /** Finer than 1 s, a lane with more events than this in view is drawn at 1 s instead. */
   eventCountLimit?: number
 }
@@ -99,6 +104,13 @@ export interface CaseExtent {
 }
 
 export const DEFAULT_MARK_LIMIT = 2000
+/**
+ * Reading marks is the cost of a view with many quiet lanes: 44 door lanes of 500–2,000
+ * events each meant 13–24k marks and a p95 of ~150 ms at 1–20 day spans over 10M events
+ * (tests/bench/timelineBench.ts). A screen cannot show more distinct ticks than pixels
+ * per lane anyway, so the view reads at most this many.
+ */
+export const DEFAULT_MARK_BUDGET = 6000
 /** The default eventCountLimit. */
 export const EVENT_COUNT_LIMIT = 200_000
 export const MAX_BUCKETS = 20_000
@@ -221,8 +233,13 @@ export function histogram(db: Db, req: HistogramRequest): Histogram {
     }
   } else if (grid.level >= 0) {
     out.push(...bars(db, lanes, from, to, grid))
-    for (const [i, lane] of out.entries()) {
-      if (lane.total <= markLimit) lane.marks = lane.total === 0 ? [] : fetchMarks(db, req.groupBy, lanes[i]!, filter, from, to, markLimit)
+    let budget = req.markBudget ?? DEFAULT_MARK_BUDGET
+    const quietFirst = [...out.keys()].sort((a, b) => out[a]!.total - out[b]!.total)
+    for (const i of quietFirst) {
+      const lane = out[i]!
+      if (lane.total > markLimit || lane.total > budget) break
+      budget -= lane.total
+      lane.marks = lane.total === 0 ? [] : fetchMarks(db, req.groupBy, lanes[i]!, filter, from, to, markLimit)
     }
   } else {
     // Finer than the finest level: few events are marks, more are counted one by one.

@@ -222,3 +222,17 @@ describe('lanes', () => {
     expect(cameraLanes(folder.db)).toEqual([])
   })
 })
+
+describe('mark budget', () => {
+  it('reads marks for the quietest lanes only, up to the budget, and keeps every count', async () => {
+    const { histogram } = await import('../../../electron/core/timeline/histogram')
+    const req = { fromUs: T0, toUs: T0 + 400_000_000, buckets: 20, groupBy: 'location' as const }
+    const free = histogram(folder.db, { ...req, markBudget: Number.MAX_SAFE_INTEGER })
+    const tight = histogram(folder.db, { ...req, markBudget: 250 })
+    expect(free.lanes.every((l) => l.marks !== null)).toBe(true)
+    const withMarks = tight.lanes.filter((l) => l.marks !== null)
+    expect(withMarks.reduce((a, l) => a + l.marks!.length, 0)).toBeLessThanOrEqual(250)
+    expect(withMarks.length).toBeLessThan(tight.lanes.length)
+    expect(tight.lanes.map((l) => [l.key, l.total, l.counts])).toEqual(free.lanes.map((l) => [l.key, l.total, l.counts]))
+  })
+})
