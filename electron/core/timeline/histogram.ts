@@ -466,6 +466,21 @@ function lanePredicate(groupBy: LaneGroup, lane: Lane, filter: HistogramFilter):
  */
 function fetchMarks(db: Db, groupBy: LaneGroup, lane: Lane, filter: HistogramFilter, from: number, to: number, limit: number): EventMark[] {
   const { where, params } = lanePredicate(groupBy, lane, filter)
+  if (groupBy === 'location') {
+    // Door lanes: event_by_location covers (location, ts, source_id, category, outcome)
+    // since schema v6, so the marks come from the index alone. Reading the rows instead
+    // cost ~20 µs a mark over 10M events (a door's events lie scattered in the file).
+    const [ids, ts, sources, categories, outcomes] = (
+      stmt(
+        db,
+        `SELECT json_group_array(id), json_group_array(ts), json_group_array(source_id), json_group_array(category), json_group_array(outcome)
+           FROM (SELECT id, ts, source_id, category, outcome FROM event WHERE ${where} AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?)`
+      )
+        .raw()
+        .get(...params, from, to, limit) as [string, string, string, string, string]
+    ).map((json) => JSON.parse(json) as unknown[]) as [number[], number[], number[], string[], string[]]
+    return ids.map((id, j) => ({ id, ts: ts[j]!, sourceId: sources[j]!, category: categories[j]!, outcome: outcomes[j]! }))
+  }
   const idsJson = stmt(db, `SELECT json_group_array(id) FROM (SELECT id FROM event WHERE ${where} AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?)`)
     .pluck()
     .get(...params, from, to, limit) as string

@@ -83,6 +83,12 @@ export const v6Annotations: Migration = {
       CREATE INDEX saved_view_by_name ON saved_view_version(name, id);
       ${appendOnly('saved_view_version')}
 
+      -- Door and place lanes read their marks (id, ts, source, category, outcome) from this
+      -- index alone instead of from scattered rows (timeline/histogram.ts fetchMarks). It
+      -- serves every query the (location, ts) index served; imports rebuild it as it is.
+      DROP INDEX IF EXISTS event_by_location;
+      CREATE INDEX event_by_location ON event(location, ts, source_id, category, outcome) WHERE location IS NOT NULL;
+
       -- The timeline's working layout (lane order, hidden and collapsed lanes per grouping).
       -- A display preference, not a statement about evidence: overwritten in place, no custody.
       CREATE TABLE timeline_layout (
