@@ -87,6 +87,16 @@ test('keyboard: Shift+→ moves the cursor 5 s, → one frame, L/K play and stop
   await page.keyboard.press('0')
   expect(await cursorUs(page)).toBe(at)
 
+  // ] and [ step through the events of the focused lane: the Kerberos spray starts 2020-07-22 20:29:27.
+  await timeline.getByRole('button', { name: 'Focus lane kerberos_pwd_spray_4771.evtx' }).click()
+  await page.keyboard.press(']')
+  await expect(page.getByRole('status', { name: 'Cursor time' })).toContainText('2020-07-22T20:29:27')
+  const first = await cursorUs(page)
+  await page.keyboard.press(']')
+  await expect.poll(() => cursorUs(page)).toBeGreaterThan(first)
+  await page.keyboard.press('[')
+  await expect.poll(() => cursorUs(page)).toBe(first)
+
   await timeline.getByRole('button', { name: 'Keyboard shortcuts' }).click()
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
   await expect(dialog).toContainText('Shift + ← / →')

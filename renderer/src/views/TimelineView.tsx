@@ -156,7 +156,7 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
 
   // Counts for the visible range and the shown lanes only, about one bucket per two pixels.
   useEffect(() => {
-    if (!domain || laneInfo.length === 0) return
+    if (!domain) return
     const keys = visible.map((l) => l.key)
     if (keys.length === 0) {
       setHistogram(null)
