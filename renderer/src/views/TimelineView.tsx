@@ -274,6 +274,14 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
     }
   }, [rate])
 
+  // While playing, the view pages along with the cursor when it runs off either edge.
+  useEffect(() => {
+    if (rate === 0 || cursorUs === null || !domain) return
+    const span = domain[1] - domain[0]
+    if (cursorUs > domain[1]) zoomTo([cursorUs - span * 0.05, cursorUs + span * 0.95])
+    else if (cursorUs < domain[0]) zoomTo([cursorUs - span * 0.95, cursorUs + span * 0.05])
+  }, [cursorUs, rate])
+
   // Axis (SVG) for the visible range, labelled in the display zone, with bookmark flags.
   useEffect(() => {
     if (!axisRef.current || !domain) return

@@ -23,7 +23,19 @@ import type { AreaHandlers, WorkbenchContext } from '../context'
 import { ApiError } from '../errors'
 
 export function annotationsHandlers(ctx: WorkbenchContext): AreaHandlers<typeof annotationsContract> {
-  const db = () => ctx.requireCase().db
+  const checked = new WeakSet<object>()
+  const db = () => {
+    const d = ctx.requireCase().db
+    if (!checked.has(d)) {
+      // A case made by a development build whose schema 6 was still empty has the version
+      // number but not the tables: say so instead of failing with "no such table".
+      if (!d.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'annotation'`).get()) {
+        throw new ApiError('CONFLICT', 'This case has no annotation tables (it was created by a development build before schema 6 added them). Create the case again to use bookmarks, tags, notes and saved views.')
+      }
+      checked.add(d)
+    }
+    return d
+  }
   const examiner = (): string => ctx.settings.get().examinerName
   /** A recorded change: one writer at a time, core errors as contract errors, clients told. */
   const write = async <T>(work: () => T): Promise<T> => {
@@ -57,8 +69,9 @@ export function annotationsHandlers(ctx: WorkbenchContext): AreaHandlers<typeof 
     'timeline.layoutGet': () => getLayout(db()),
     // A display preference: no custody entry and no case.changed (nothing else depends on it).
     'timeline.layoutSet': ({ state }) => ctx.exclusive(async () => (setLayout(db(), state), { saved: true })),
-    'timeline.lanes': ({ groupBy, limit }) => lanesOf(db(), groupBy, limit),
-    'timeline.laneHistogram': (q) => laneHistogram(db(), q),
-    'timeline.cameraLanes': () => cameraLanes(db())
+    // Lanes need only the events and aggregates.
+    'timeline.lanes': ({ groupBy, limit }) => lanesOf(ctx.requireCase().db, groupBy, limit),
+    'timeline.laneHistogram': (q) => laneHistogram(ctx.requireCase().db, q),
+    'timeline.cameraLanes': () => cameraLanes(ctx.requireCase().db)
   }
 }
