@@ -68,7 +68,11 @@ export function annotationsHandlers(ctx: WorkbenchContext): AreaHandlers<typeof 
     'savedViews.delete': ({ name }) => write(() => ({ deleted: deleteSavedView(db(), name, examiner()) })),
     'timeline.layoutGet': () => getLayout(db()),
     // A display preference: no custody entry and no case.changed (nothing else depends on it).
-    'timeline.layoutSet': ({ state }) => ctx.exclusive(async () => (setLayout(db(), state), { saved: true })),
+    'timeline.layoutSet': ({ state }) =>
+      ctx.exclusive(async () => {
+        setLayout(db(), state)
+        return { saved: true }
+      }),
     // Lanes need only the events and aggregates.
     'timeline.lanes': ({ groupBy, limit }) => lanesOf(ctx.requireCase().db, groupBy, limit),
     'timeline.laneHistogram': (q) => laneHistogram(ctx.requireCase().db, q),
