@@ -76,6 +76,8 @@ const EventQuery = z
     location: z.string().max(500).nullable().default(null),
     host: z.string().max(500).nullable().default(null),
     ip: z.string().max(100).nullable().default(null),
+    /** Events carrying this tag (issue 5: shared/contracts/annotations.ts). */
+    tag: z.string().max(64).nullable().default(null),
     limit: z.number().int().min(1).max(10_000).default(500),
     after: z.object({ ts: z.string().max(40), id: z.number().int() }).nullable().default(null)
   })

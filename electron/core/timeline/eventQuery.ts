@@ -18,6 +18,8 @@ export interface EventFilter {
   location?: string | null
   host?: string | null
   ip?: string | null
+  /** Events carrying this tag now (event_tag, schema v6). */
+  tag?: string | null
   limit?: number
   /** Keyset paging: continue after this (ts, id). */
   after?: { ts: string; id: number } | null
@@ -131,6 +133,10 @@ export function queryEvents(db: Db, f: EventFilter): EventRecord[] {
   if (f.ip) {
     where.push('(e.src_ip = ? OR e.dst_ip = ?)')
     params.push(f.ip, f.ip)
+  }
+  if (f.tag) {
+    where.push('e.id IN (SELECT event_id FROM event_tag WHERE tag = ?)')
+    params.push(f.tag.trim())
   }
   if (f.after) {
     where.push('(e.ts > ? OR (e.ts = ? AND e.id > ?))')

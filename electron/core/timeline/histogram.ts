@@ -21,6 +21,8 @@ export interface HistogramFilter {
   categories?: string[]
   /** The people of the person lanes, matched on actor or actor_id. */
   actors?: string[]
+  /** Only these lanes (source ids as text, categories or locations): the ones on screen. */
+  keys?: string[]
 }
 
 export interface HistogramRequest {
@@ -33,6 +35,11 @@ export interface HistogramRequest {
   filter?: HistogramFilter
   /** A lane with at most this many events in view also gets its individual marks. */
   markLimit?: number
+  /**
+   * Marks read per view at most, over all lanes (quietest lanes first). Bars are already
+   * counted for every lane at this point, so a lane over budget loses nothing but its ticks.
+   */
+  markBudget?: number
   /** Finer than 1 s, a lane with more events than this in view is drawn at 1 s instead. */
   eventCountLimit?: number
 }
@@ -97,6 +104,13 @@ export interface CaseExtent {
 }
 
 export const DEFAULT_MARK_LIMIT = 2000
+/**
+ * Reading marks is the cost of a view with many quiet lanes: 44 door lanes of 500–2,000
+ * events each meant 13–24k marks and a p95 of ~150 ms at 1–20 day spans over 10M events
+ * (tests/bench/timelineBench.ts). A screen cannot show more distinct ticks than pixels
+ * per lane anyway, so the view reads at most this many.
+ */
+export const DEFAULT_MARK_BUDGET = 6000
 /** The default eventCountLimit. */
 export const EVENT_COUNT_LIMIT = 200_000
 export const MAX_BUCKETS = 20_000
@@ -219,8 +233,13 @@ export function histogram(db: Db, req: HistogramRequest): Histogram {
     }
   } else if (grid.level >= 0) {
     out.push(...bars(db, lanes, from, to, grid))
-    for (const [i, lane] of out.entries()) {
-      if (lane.total <= markLimit) lane.marks = lane.total === 0 ? [] : fetchMarks(db, req.groupBy, lanes[i]!, filter, from, to, markLimit)
+    let budget = req.markBudget ?? DEFAULT_MARK_BUDGET
+    const quietFirst = [...out.keys()].sort((a, b) => out[a]!.total - out[b]!.total)
+    for (const i of quietFirst) {
+      const lane = out[i]!
+      if (lane.total > markLimit || lane.total > budget) break
+      budget -= lane.total
+      lane.marks = lane.total === 0 ? [] : fetchMarks(db, req.groupBy, lanes[i]!, filter, from, to, markLimit)
     }
   } else {
     // Finer than the finest level: few events are marks, more are counted one by one.
@@ -447,6 +466,22 @@ function lanePredicate(groupBy: LaneGroup, lane: Lane, filter: HistogramFilter):
  */
 function fetchMarks(db: Db, groupBy: LaneGroup, lane: Lane, filter: HistogramFilter, from: number, to: number, limit: number): EventMark[] {
   const { where, params } = lanePredicate(groupBy, lane, filter)
+  if (groupBy === 'location' || groupBy === 'actor') {
+    // Door and person lanes: event_by_location / event_by_actor(_id) cover ts, source_id,
+    // category and outcome since schema v6, so the marks come from the index alone. Reading
+    // the rows instead cost ~6–30 µs a mark over 10M events (a door's or a person's events
+    // lie scattered in the file).
+    const [ids, ts, sources, categories, outcomes] = (
+      stmt(
+        db,
+        `SELECT json_group_array(id), json_group_array(ts), json_group_array(source_id), json_group_array(category), json_group_array(outcome)
+           FROM (SELECT id, ts, source_id, category, outcome FROM event WHERE ${where} AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?)`
+      )
+        .raw()
+        .get(...params, from, to, limit) as [string, string, string, string, string]
+    ).map((json) => JSON.parse(json) as unknown[]) as [number[], number[], number[], string[], string[]]
+    return ids.map((id, j) => ({ id, ts: ts[j]!, sourceId: sources[j]!, category: categories[j]!, outcome: outcomes[j]! }))
+  }
   const idsJson = stmt(db, `SELECT json_group_array(id) FROM (SELECT id FROM event WHERE ${where} AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?)`)
     .pluck()
     .get(...params, from, to, limit) as string
@@ -473,16 +508,18 @@ function loadLanes(db: Db, groupBy: LaneGroup, filter: HistogramFilter): Lane[] 
   const placed = groupBy === 'location'
   const sources = filter.sourceIds ? new Set(filter.sourceIds) : null
   const categories = filter.categories ? new Set(filter.categories) : null
+  const keys = filter.keys ? new Set(filter.keys) : null
+  const keyOf = (c: Cell): string => (groupBy === 'source' ? String(c.source_id) : groupBy === 'category' ? c.category : c.location!)
   const cells = (
     stmt(
       db,
       `SELECT id, source_id, category, location, events, failures, first_us, last_us FROM timeline_cell WHERE location IS ${placed ? 'NOT NULL' : 'NULL'} ORDER BY id`
     ).all() as Cell[]
-  ).filter((c) => (!sources || sources.has(c.source_id)) && (!categories || categories.has(c.category)))
+  ).filter((c) => (!sources || sources.has(c.source_id)) && (!categories || categories.has(c.category)) && (!keys || keys.has(keyOf(c))))
   const labels = groupBy === 'source' ? sourceLabels(db) : null
   const lanes = new Map<string, Lane>()
   for (const c of cells) {
-    const key = groupBy === 'source' ? String(c.source_id) : groupBy === 'category' ? c.category : c.location!
+    const key = keyOf(c)
     let lane = lanes.get(key)
     if (!lane) lanes.set(key, (lane = { key, label: labels?.get(c.source_id) ?? key, cells: [] }))
     lane.cells.push(c)

@@ -77,7 +77,7 @@ describe('timeline histogram', () => {
       if (random() < 0.3) filter.sourceIds = sourceIds.filter(() => random() < 0.5)
       if (random() < 0.3) filter.categories = ['access', 'auth', 'video', 'network', 'system'].filter(() => random() < 0.5)
       if (groupBy === 'actor') filter.actors = ['nobody', ...Array.from({ length: 12 }, (_, i) => `user${i}`)].filter(() => random() < 0.4)
-      const req: HistogramRequest = { fromUs, toUs, buckets: 1 + Math.floor(random() * random() * 3000), groupBy, filter, markLimit: pick([0, 20, 2000]) }
+      const req: HistogramRequest = { fromUs, toUs, buckets: 1 + Math.floor(random() * random() * 3000), groupBy, filter, markLimit: pick([0, 20, 2000]), markBudget: Number.MAX_SAFE_INTEGER }
       const h = histogram(folder.db, req)
       expectExact(h, events, req, lanesFor(groupBy, filter))
       for (const l of h.lanes) seen.add(l.levelUs === null ? (l.marks ? 'marks from events' : 'counted from events') : `level ${l.levelUs}`)
