@@ -5,6 +5,7 @@ import type { CaseSummary } from '@shared/model'
 import { api } from './api/client'
 import { ErrorBanner, errorMessage } from './components/ErrorBanner'
 import { AboutView } from './views/AboutView'
+import { CamerasView } from './views/CamerasView'
 import { EventsView } from './views/EventsView'
 import { EvidenceView } from './views/EvidenceView'
 import { SourcesView } from './views/SourcesView'
@@ -12,7 +13,7 @@ import { TimelineView } from './views/TimelineView'
 import { SettingsView } from './views/SettingsView'
 import { StartView } from './views/StartView'
 
-type View = 'case' | 'evidence' | 'sources' | 'timeline' | 'events' | 'settings' | 'about'
+type View = 'case' | 'evidence' | 'sources' | 'timeline' | 'events' | 'cameras' | 'settings' | 'about'
 
 const zones: string[] = (() => {
   try {
@@ -55,6 +56,7 @@ export function App() {
     { id: 'sources', label: 'Sources', needsCase: true },
     { id: 'timeline', label: 'Timeline', needsCase: true },
     { id: 'events', label: 'Events', needsCase: true },
+    { id: 'cameras', label: 'Cameras', needsCase: true },
     { id: 'settings', label: 'Settings' },
     { id: 'about', label: 'About' }
   ]
@@ -97,6 +99,7 @@ export function App() {
         {view === 'sources' && current && <SourcesView current={current} onError={setError} />}
         {view === 'timeline' && current && <TimelineView current={current} onError={setError} />}
         {view === 'events' && current && <EventsView current={current} onError={setError} />}
+        {view === 'cameras' && current && <CamerasView current={current} onError={setError} />}
         {view === 'settings' && <SettingsView onError={setError} />}
         {view === 'about' && <AboutView onError={setError} />}
       </main>

@@ -10,6 +10,7 @@ import { formatInZone, isoToMicros, localTimeZone, microsToIso } from '@shared/t
 import { api } from '../api/client'
 import { errorMessage } from '../components/ErrorBanner'
 import { EventTable } from '../components/EventTable'
+import { CameraGrid } from '../components/video/CameraGrid'
 
 const LANE_HEIGHT = 28
 const LABEL_WIDTH = 180
@@ -362,6 +363,7 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
           </div>
         </div>
       </section>
+      <CameraGrid onError={props.onError} />
       <section className="card" aria-label="Events in range">
         <h2>
           {selection ? 'Events in the selected range' : 'Events in the visible range'} ({events.length}
