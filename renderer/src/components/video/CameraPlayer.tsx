@@ -4,7 +4,7 @@
 // the middle of the frame whose interval holds the instant, so the frame shown is the one
 // recorded at that instant. While the cursor plays, the lead camera drives it from the
 // video's own time; other cursor moves seek (throttled while dragging).
-import Hls, { type Fragment } from 'hls.js'
+import Hls from 'hls.js'
 import { useEffect, useRef, useState } from 'react'
 import type { CameraInfo, PlaylistInfo, VideoFileInfo } from '@shared/contracts/video'
 import { microsToIso } from '@shared/time'
@@ -29,6 +29,8 @@ interface Loaded {
   file: VideoFileInfo
   playlist: PlaylistInfo
   hls: Hls
+  /** Presentation delay of the first frame after the first loaded fragment's start; null until measured. */
+  delayS: number | null
 }
 
 export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError: (m: string) => void }) {
@@ -38,7 +40,8 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
   const loadedRef = useRef<Loaded | null>(null)
   const [loadedId, setLoadedId] = useState<number | null>(null)
   const [message, setMessage] = useState<string | null>(null)
-  const lastSeek = useRef({ at: 0, timer: 0 as number | ReturnType<typeof setTimeout> })
+  const lastSeek = useRef({ at: 0, timer: 0 as number | ReturnType<typeof setTimeout>, pending: null as number | null })
+  const seekRef = useRef<(us: number) => void>(() => undefined)
   const file = state.timeUs !== null ? fileAt(camera, state.timeUs) : null
 
   // Load the file covering the cursor (a new hls.js instance per file).
@@ -53,12 +56,34 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
         if (cancelled) return
         loadedRef.current?.hls.destroy()
         const hls = new Hls({ maxFragLookUpTolerance: 0, enableWorker: false, startPosition: 0, backBufferLength: 30, maxBufferLength: 20 })
+        // A parsed fragment may move the media time of the frame wanted: seek again, paused only.
+        hls.on(Hls.Events.FRAG_BUFFERED, (_e, data) => {
+          const l = loadedRef.current
+          if (l && l.hls === hls && l.delayS === null && data.frag.type === 'main') {
+            // The first fragment in: its buffered range starts at its first presented frame.
+            const playlistStart = planStarts[data.frag.sn as number] ?? 0
+            let delay = 0
+            for (let i = 0; i < video.buffered.length; i++) {
+              const d = video.buffered.start(i) - playlistStart
+              if (d > -0.001 && d < 1) delay = Math.max(0, d)
+            }
+            l.delayS = delay
+            video.dataset.delayS = String(delay)
+          }
+          const c = cursor.get()
+          if (c.timeUs !== null && (c.rate === 0 || c.origin !== 'video')) seekRef.current(c.timeUs)
+        })
         hls.on(Hls.Events.ERROR, (_e, data) => {
           if (data.fatal) setMessage(`Playback failed: ${data.details}`)
         })
+        // Playlist start of each segment, before hls.js rewrites fragment starts from parsed data.
+        const planStarts: number[] = []
+        hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
+          if (planStarts.length === 0) for (const f of data.details.fragments) planStarts[f.sn as number] = f.start
+        })
         hls.loadSource(playlist.url)
         hls.attachMedia(video)
-        loadedRef.current = { file, playlist, hls }
+        loadedRef.current = { file, playlist, hls, delayS: null }
         video.dataset.fileId = String(file.id)
         setLoadedId(file.id)
       }, (e: unknown) => props.onError(errorMessage(e)))
@@ -75,28 +100,57 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     []
   )
 
-  // Wall clock ↔ media time through the playlist's EXT-X-PROGRAM-DATE-TIME fragments.
-  const fragments = (): Fragment[] => loadedRef.current?.hls.levels[0]?.details?.fragments ?? []
+  // Wall clock ↔ media time. hls.js puts the decode start of the first fragment it loads
+  // at that fragment's playlist start; with B-frames the first frame is presented a little
+  // later (0.08 s for libx264 at 25 fps). Every segment shares one timeline, so one delay,
+  // measured from the buffered range once that first fragment is in, maps the whole file:
+  // media time = (wall clock − first frame's wall clock) + delay.
   const mediaTimeFor = (us: number): number | null => {
     const l = loadedRef.current
     if (!l) return null
     const frameS = l.playlist.frameUs / 1e6
     // The frame whose interval holds the instant, aimed at its middle.
     const n = Math.floor((us - l.playlist.startUs) / l.playlist.frameUs + 1e-6)
-    const wallMs = (l.playlist.startUs + n * l.playlist.frameUs) / 1000
-    const frags = fragments()
-    let frag = frags[0]
-    for (const f of frags) if (f.programDateTime !== null && f.programDateTime <= wallMs + 0.01) frag = f
-    if (!frag || frag.programDateTime === null) return n * frameS + frameS / 2
-    return frag.start + (wallMs - frag.programDateTime) / 1000 + frameS / 2
+    return n * frameS + (l.delayS ?? 0) + frameS / 2
   }
   const wallClockFor = (t: number): number | null => {
-    const frags = fragments()
-    let frag = frags[0]
-    for (const f of frags) if (f.start <= t + 1e-6) frag = f
-    if (!frag || frag.programDateTime === null) return null
-    return Math.round((frag.programDateTime + (t - frag.start) * 1000) * 1000)
+    const l = loadedRef.current
+    if (!l) return null
+    return Math.round(l.playlist.startUs + (t - (l.delayS ?? 0)) * 1e6)
   }
+
+  /**
+   * Seeks to the frame recorded at `us`. hls.js learns a fragment's real first presentation
+   * time only once it has parsed it (B-frames put the first frame after the fragment's decode
+   * start), so a seek made before that is repeated when the fragment is buffered; the frame
+   * is reported shown (data-shown-us) only after a seek on a parsed fragment.
+   */
+  const seekTo = (us: number): void => {
+    const video = videoRef.current
+    const l = loadedRef.current
+    if (!video || !l) return
+    const target = mediaTimeFor(us)
+    if (target === null) return
+    const exact = l.delayS !== null
+    lastSeek.current.at = performance.now()
+    lastSeek.current.pending = us
+    if (Math.abs(video.currentTime - target) < 1e-4 && exact && !video.seeking) {
+      video.dataset.shownUs = String(us)
+      return
+    }
+    video.dataset.shownUs = ''
+    video.addEventListener(
+      'seeked',
+      () => {
+        if (exact && lastSeek.current.pending === us) video.dataset.shownUs = String(us)
+      },
+      { once: true }
+    )
+    video.currentTime = target
+  }
+  useEffect(() => {
+    seekRef.current = seekTo
+  })
 
   // Follow the cursor: seek when someone else moved it (or when paused).
   useEffect(() => {
@@ -108,22 +162,11 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
       const wall = wallClockFor(video.currentTime)
       if (lead || wall === null || Math.abs(wall - state.timeUs) < 4 * l.playlist.frameUs) return
     }
-    const target = mediaTimeFor(state.timeUs)
-    if (target === null) return
-    const shownFor = state.timeUs
-    const doSeek = (): void => {
-      lastSeek.current.at = performance.now()
-      video.dataset.shownUs = ''
-      const onSeeked = (): void => {
-        video.dataset.shownUs = String(shownFor)
-      }
-      video.addEventListener('seeked', onSeeked, { once: true })
-      video.currentTime = target
-    }
+    const us = state.timeUs
     clearTimeout(lastSeek.current.timer)
     const wait = SEEK_THROTTLE_MS - (performance.now() - lastSeek.current.at)
-    if (wait <= 0 || state.origin !== 'timeline') doSeek()
-    else lastSeek.current.timer = setTimeout(doSeek, wait)
+    if (wait <= 0 || state.origin !== 'timeline') seekTo(us)
+    else lastSeek.current.timer = setTimeout(() => seekTo(us), wait)
   }, [state.timeUs, state.origin, loadedId])
 
   // Play / pause with the cursor's rate; the lead camera reports its frame duration.
