@@ -4,7 +4,7 @@
 // read back by drawing it to a canvas and decoding the frame number; Play moves the cursor.
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, request, test, type Page } from '@playwright/test'
 import { decodeFrameCode, frameCodeFilters } from '../helpers/frameCode'
 import { startHost, type RunningHost } from './webHostProcess'
 
@@ -104,4 +104,17 @@ test('Cameras view lists cameras, offsets and how each start was found', async (
   const files = page.getByRole('table', { name: 'Video files' })
   await expect(files).toContainText('creation-time')
   await expect(files).toContainText('manual')
+
+  // /media/ sits behind the same gate as /api: the page's session reads it, nobody else.
+  const playlist = await page.evaluate(async () => {
+    const r = await fetch('/api/video.playlist', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileId: 1 }) })
+    return ((await r.json()) as { result: { url: string } }).result.url
+  })
+  expect((await page.request.get(host.origin + playlist)).status()).toBe(200)
+  const seg = await page.request.get(host.origin + playlist.replace('index.m3u8', 'seg0.m4s'), { headers: { range: 'bytes=0-9' } })
+  expect([seg.status(), seg.headers()['content-range']]).toEqual([206, expect.stringMatching(/^bytes 0-9\//)])
+  const anonymous = await request.newContext()
+  expect((await anonymous.get(host.origin + playlist)).status()).toBe(401)
+  await anonymous.dispose()
+  expect((await page.request.get(`${host.origin}/media/hls/..%2F..%2Fcase.db`)).status()).toBe(404)
 })
