@@ -8,12 +8,14 @@ import { benchEvtx } from './evtxBench'
 import { benchImport } from './importBench'
 import { benchIntake } from './intakeBench'
 import { benchTimeline } from './timelineBench'
+import { benchVideo } from './videoBench'
 
 const benches: Record<string, (work: string) => Promise<BenchResult>> = {
   intake: (w) => benchIntake(w),
   import: (w) => benchImport(w),
   evtx: (w) => benchEvtx(w),
-  timeline: (w) => benchTimeline(w)
+  timeline: (w) => benchTimeline(w),
+  video: (w) => benchVideo(w)
 }
 
 async function main(): Promise<void> {

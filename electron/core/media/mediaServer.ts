@@ -254,6 +254,19 @@ export class MediaServer {
     await mkdir(dir, { recursive: true })
     await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
     const job = segmentJob(plan, index, { path: folder.evidencePath(src.sha256), demuxer: src.demuxer })
+    if (src.mode === 'transcode' && (src.demuxer === 'mov' || src.demuxer === 'matroska') && plan.segments[index]!.startS > plan.firstFrameS) {
+      // These containers seek exactly to a keyframe: decode from the keyframe at or before the
+      // segment, not a second earlier (hlsPlan's margin for MPEG-TS), which halves the work
+      // for short GOPs. The trim on the source timeline still starts at the segment.
+      const seg = plan.segments[index]!
+      const kf = src.probe.keyframes.filter((k) => k.timeS <= seg.startS + plan.frameDurationS / 4).at(-1)
+      if (kf) job.input = { ...job.input, seekS: Math.max(0, kf.timeS - plan.containerStartS) }
+    }
+    if (src.mode === 'transcode' && src.probe.video.width * src.probe.video.height >= 1600 * 900) {
+      // 1080p and up: libx264 ultrafast keeps up with playback on two cores, veryfast does not.
+      const at = job.outputArgs.indexOf('-preset')
+      if (at >= 0) job.outputArgs[at + 1] = 'ultrafast'
+    }
     if (rawStream(src.demuxer)) {
       // No seek index in a raw stream: decode from its start, timed by the declared rate.
       const fr = src.probe.video.frameRate!

@@ -116,6 +116,23 @@ describe('playlists and segments', () => {
   })
 })
 
+describe('transcode from MP4 (exact keyframe seek)', () => {
+  it('each transcoded segment starts on the right frame', async () => {
+    const clip = await cachedClip({ codec: 'hevc', seconds: 4 }) // MP4: seeks land exactly on keyframes
+    const a = await acquireEvidence(folder, { path: clip.path }, { examiner: 'Ana' })
+    const o = await importVideoEvidence(folder, a.evidence!.id, { examiner: 'Ana', tools, caseZone: 'UTC', camera: 'Cam', start: '2024-03-05T14:40:00Z' })
+    expect(o.file!.playback).toBe('transcode')
+    const init = await body(await server.handle('GET', `${hlsBase(o)}/init.mp4`, undefined))
+    for (const [seg, frame] of [[1, 50], [0, 0]] as const) {
+      const media = await body(await server.handle('GET', `${hlsBase(o)}/seg${seg}.m4s`, undefined))
+      const joined = join(tmp.path, `hevc-seg${seg}.mp4`)
+      writeFileSync(joined, Buffer.concat([init, media]))
+      const r = await runFfmpeg({ ffmpegPath: tools.ffmpeg, input: { path: joined, demuxer: 'mov' }, output: { kind: 'stdout' }, outputArgs: ['-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba'], timeoutMs: 20_000 })
+      expect(decodeFrameCode(r.stdout, 320, 240).frame, `segment ${seg}`).toBe(frame)
+    }
+  })
+})
+
 describe('HTTP semantics and confinement', () => {
   it('honours Range: 206 with Content-Range, suffix ranges, 416 when unsatisfiable', async () => {
     const url = `${hlsBase(h264)}/seg1.m4s`
