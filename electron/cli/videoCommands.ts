@@ -12,7 +12,7 @@ import { toolPaths } from '../core/media/ffmpegRunner'
 import { sniffFile } from '../core/media/probe'
 import { describeClockOffset } from '../core/media/placement/calibration'
 import { describeDuration } from '../core/media/placement/wallClock'
-import { importVideoEvidence, listCameras, placeFile, VideoError } from '../core/media/videoStore'
+import { importVideoEvidence, isHikvisionIndexName, listCameras, placeFile, VideoError } from '../core/media/videoStore'
 import { formatClockOffset, parseClockOffset } from '../core/ingest/timeResolve'
 import { SettingsStore } from '../core/settings/settingsStore'
 import { importCommands } from './importCommands'
@@ -58,8 +58,10 @@ export const videoCommands: Record<string, Command> = {
       if (!caseDir || files.length === 0) throw new UsageError('a case folder and at least one file are required')
       const videos: string[] = []
       const logs: string[] = []
-      for (const f of files) (await looksLikeVideo(f) ? videos : logs).push(f)
-      if (videos.length === 0) {
+      // A Hikvision SD-card index is a sidecar: acquired first, it places the card's hivNNNNN.mp4 files.
+      const sidecars = files.filter((f) => isHikvisionIndexName(f))
+      for (const f of files) if (!sidecars.includes(f)) (await looksLikeVideo(f) ? videos : logs).push(f)
+      if (videos.length === 0 && sidecars.length === 0) {
         if (v.camera !== undefined || v.start !== undefined) throw new UsageError('--camera and --start apply to video files only, and none of the files is video')
         return logImport.run([caseDir, ...files], v, ctx)
       }
@@ -81,6 +83,12 @@ export const videoCommands: Record<string, Command> = {
       const results: unknown[] = []
       let ok = true
       try {
+        for (const file of sidecars) {
+          const acquired = await acquireEvidence(folder, { path: file }, { examiner, note: str(v.note) ?? 'Hikvision SD-card index (sidecar)' })
+          if (acquired.outcome === 'refused') ok = false
+          results.push({ file, outcome: acquired.outcome === 'refused' ? 'refused' : 'sidecar', message: acquired.reason ?? 'acquired as the index of the card' })
+          if (!v.json) console.log(`sidecar   ${file}: ${acquired.outcome === 'refused' ? acquired.reason : 'acquired; it places the hivNNNNN.mp4 files of its folder'}`)
+        }
         for (const file of videos) {
           const acquired = await acquireEvidence(folder, { path: file }, { examiner, note: str(v.note) ?? '' })
           if (acquired.outcome === 'refused' || !acquired.evidence) {

@@ -2,7 +2,7 @@
 // with their tracks, investigator placement, clock offsets and calibration, door↔camera
 // associations. All SQL on the v5 tables lives here. Originals are never touched: offsets
 // and placements are rows, and every change is a custody entry in the same transaction.
-import { basename } from 'node:path'
+import { basename, dirname } from 'node:path'
 import type { CameraInfo, DoorCamera, StartMethod, VideoFileInfo } from '@shared/contracts/video'
 import { isValidTimeZone, microsToIso, nowMicros } from '@shared/time'
 import type { CaseFolder } from '../case/caseFolder'
@@ -11,6 +11,8 @@ import type { Db } from '../case/database'
 import { evidenceById } from '../case/evidence'
 import type { MediaToolPaths } from './ffmpegRunner'
 import { probeVideo, ProbeError, VideoProbe } from './probe'
+import { readHikvisionIndex } from './hikvisionIndex'
+import { hikvisionFilePlacements } from './placement/tracks'
 import { calibrate, describeClockOffset } from './placement/calibration'
 import { identifyCamera, normaliseCameraName } from './placement/cameraIdentity'
 import { placeFromFileName, type FileNameResult } from './placement/fileNamePatterns'
@@ -276,6 +278,7 @@ export async function importVideoEvidence(folder: CaseFolder, evidenceId: number
     ? { key: `name:${normaliseCameraName(opts.camera)}`, displayName: opts.camera, source: 'investigator', sourceDetail: 'named by the investigator at import' }
     : identifyCamera({ path: originalPath, fileName, metadata: probe.formatTags })
   const inputs: StoredInputs = {
+    sidecar: await hikvisionSidecar(folder, evidence.originalPath),
     creationTime: probe.creationTime,
     // ffmpeg's dhav demuxer starts the stream at the camera's epoch time (wall clock as if UTC).
     streamStartEpoch:
@@ -354,6 +357,37 @@ export async function importVideoEvidence(folder: CaseFolder, evidenceId: number
   })()
   const how = file.startUs !== null ? `placed at ${microsToIso(file.startUs)} by ${file.startMethod}` : `unplaced: ${file.unplacedReason}`
   return { outcome: 'imported', file, message: `${probe.video.codec} ${probe.video.width}×${probe.video.height}, ${how}` }
+}
+
+const HIK_FILE = /^hiv\d{5}\.mp4$/i
+const HIK_INDEX = /^index0[01]\.bin$/i
+
+/** True for a Hikvision SD-card index file name (index00.bin / index01.bin). */
+export function isHikvisionIndexName(name: string): boolean {
+  return HIK_INDEX.test(basename(name))
+}
+
+/**
+ * A hivNNNNN.mp4 from an SD card is placed by the card's index00.bin (or index01.bin)
+ * acquired from the same folder: the first current segment's start, camera wall clock.
+ */
+async function hikvisionSidecar(folder: CaseFolder, originalPath: string): Promise<StoredInputs['sidecar']> {
+  const name = basename(originalPath)
+  if (!HIK_FILE.test(name)) return null
+  const dir = dirname(originalPath)
+  const candidates = (folder.db.prepare('SELECT sha256, original_name, original_path FROM evidence ORDER BY original_name').all() as { sha256: string; original_name: string; original_path: string }[]).filter(
+    (e) => HIK_INDEX.test(e.original_name) && dirname(e.original_path) === dir
+  )
+  for (const c of candidates) {
+    try {
+      const placements = hikvisionFilePlacements(await readHikvisionIndex(folder.evidencePath(c.sha256)))
+      const file = placements.files.find((f) => f.fileName.toLowerCase() === name.toLowerCase())
+      if (file) return { ...file.sidecar, source: `${file.sidecar.source} (evidence ${c.original_name} ${c.sha256.slice(0, 12)}…)` }
+    } catch {
+      // Not a readable index: the file stays unplaced by sidecar, other sources still apply.
+    }
+  }
+  return null
 }
 
 /** Raw elementary streams seek by byte estimate: always decoded from the start (transcode path). */

@@ -176,3 +176,28 @@ describe('iwb cameras / place / import on the built CLI', () => {
     folder = CaseFolder.open(caseDir)
   })
 })
+
+describe('Hikvision SD card: hivNNNNN.mp4 placed by the card index (sidecar)', () => {
+  it('the index from the sample card places hiv00000.mp4 at its first current segment, in the camera zone', async () => {
+    const { extractMembers } = await import('../../../electron/core/ingest/archive/extractMembers')
+    const { execFileSync } = await import('node:child_process')
+    const card = join(tmp.path, 'card')
+    mkdirSync(card, { recursive: true })
+    for await (const item of extractMembers(join(__dirname, '..', '..', '..', '..', 'shared', 'samples', 'video', 'hikvision_sdcard_index_exampleV2.zip'), join(tmp.path, 'zip'), { archiveName: 'exampleV2.zip' })) {
+      if (item.outcome === 'extracted' && item.member.path === 'index00.bin') copyFileSync(item.tempPath, join(card, 'index00.bin'))
+    }
+    // The sample has no video: an MPEG-PS stand-in under the card's file name.
+    const hiv = join(card, 'hiv00000.mp4')
+    execFileSync(tools.ffmpeg, ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=2', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-f', 'mpeg', hiv])
+    folder.close()
+    const env = { IWB_CONFIG_DIR: join(tmp.path, 'config') }
+    const r = iwb(['import', caseDir, join(card, 'index00.bin'), hiv, '--tz', 'Europe/Kyiv', '--json'], env)
+    expect(r.code, r.stderr + r.stdout).toBe(0)
+    const out = JSON.parse(r.stdout) as { outcome: string; video?: { startMethod: string; startUs: number; startDetail: string; container: string } }[]
+    expect(out[0]).toMatchObject({ outcome: 'sidecar' })
+    // Index: slot 0 of hiv00000.mp4 starts 2025-04-28 16:06:18.091 camera wall clock; Kyiv is UTC+3.
+    expect(out[1]).toMatchObject({ outcome: 'imported', video: { startMethod: 'sidecar', startUs: at('2025-04-28T13:06:18.091Z') } })
+    expect(out[1]!.video!.startDetail).toMatch(/Hikvision index00\.bin, hiv00000\.mp4 slot 0/)
+    folder = CaseFolder.open(caseDir)
+  })
+})
