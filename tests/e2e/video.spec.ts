@@ -33,7 +33,11 @@ test.beforeAll(async () => {
     clip(lobby, 'h264', ['-metadata', 'creation_time=2017-09-30T22:23:06.000000Z'])
     // HEVC in MPEG-TS: no metadata; its clock reads 22:23:07 at the first frame but runs 2 s fast.
     clip(door, 'hevc', ['-f', 'mpegts'])
+    // A clip with no time anywhere: unplaced until placed in the Cameras view.
+    const yard = join(workDir, 'yard.ts')
+    execFileSync(FFMPEG, ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-f', 'mpegts', yard], { stdio: 'ignore' })
     iwb('case', 'create', caseDir, '--name', 'Video test', '--tz', 'UTC')
+    iwb('import', caseDir, yard, '--camera', 'Yard')
     iwb('import', caseDir, join(SAMPLES, 'cloud', 'okta_login.json'))
     iwb('import', caseDir, lobby, '--camera', 'Lobby')
     iwb('import', caseDir, door, '--camera', 'Door', '--start', '2017-09-30T22:23:07Z', '--offset=-2s')
@@ -93,6 +97,11 @@ test('cameras show the frame recorded at the cursor instant, and play moves the 
   const later = (await readout.textContent()) ?? ''
   expect(Date.parse(later.slice(0, 24))).toBeGreaterThan(Date.parse('2017-09-30T22:23:06.700Z'))
   await grid.getByRole('button', { name: 'Pause' }).click()
+
+  // A still of what Lobby shows, written to derived/ with custody.
+  await goTo(EVENT)
+  await grid.getByRole('button', { name: 'Save still of Lobby' }).click()
+  await expect(grid.getByRole('figure', { name: 'Camera Lobby' }).getByRole('status')).toContainText('Still saved: derived/stills/')
 })
 
 test('Cameras view lists cameras, offsets and how each start was found', async ({ page }) => {
@@ -105,10 +114,32 @@ test('Cameras view lists cameras, offsets and how each start was found', async (
   await expect(files).toContainText('creation-time')
   await expect(files).toContainText('manual')
 
+  // The unplaced clip is placed by hand.
+  await expect(files.getByRole('row', { name: /yard\.ts/ })).toContainText('unplaced')
+  await files.getByRole('button', { name: 'Place yard.ts' }).click()
+  const form = page.getByRole('form', { name: 'Place yard.ts' })
+  await form.getByLabel('Start (ISO 8601)').fill('2017-09-30T22:23:00Z')
+  await form.getByLabel('Reason').fill('read off the overlay')
+  await form.getByRole('button', { name: 'Place file' }).click()
+  await expect(files.getByRole('row', { name: /yard\.ts/ })).toContainText('2017-09-30T22:23:00.000Z')
+
+  // Calibration: the Okta event (22:23:07.777) is seen 2.777 s into Lobby (22:23:08.777 by its clock): camera 1 s fast, offset −1 s.
+  const cal = page.getByRole('region', { name: 'Calibration' })
+  const lobbyOption = (await cal.getByRole('combobox', { name: 'Video file' }).locator('option', { hasText: 'lobby.mp4' }).textContent())!
+  await cal.getByRole('combobox', { name: 'Video file' }).selectOption({ label: lobbyOption })
+  await cal.getByLabel('Seen at (seconds into the file)').fill('2.777')
+  await cal.getByLabel('or reference time (UTC)').fill(EVENT)
+  await cal.getByRole('button', { name: 'Calibrate' }).click()
+  await expect(cal.getByRole('status')).toContainText('camera clock 1 s fast')
+  await expect(table.getByRole('row', { name: /Lobby/ })).toContainText('−1 s')
+
   // /media/ sits behind the same gate as /api: the page's session reads it, nobody else.
   const playlist = await page.evaluate(async () => {
-    const r = await fetch('/api/video.playlist', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileId: 1 }) })
-    return ((await r.json()) as { result: { url: string } }).result.url
+    const post = async (method: string, params: unknown): Promise<unknown> =>
+      ((await (await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) })).json()) as { result: unknown }).result
+    const cams = (await post('cameras.list', {})) as { name: string; files: { id: number }[] }[]
+    const lobby = cams.find((c) => c.name === 'Lobby')!.files[0]!.id
+    return ((await post('video.playlist', { fileId: lobby })) as { url: string }).url
   })
   expect((await page.request.get(host.origin + playlist)).status()).toBe(200)
   const seg = await page.request.get(host.origin + playlist.replace('index.m3u8', 'seg0.m4s'), { headers: { range: 'bytes=0-9' } })

@@ -7,6 +7,7 @@ import type { CaseSummary, EvidenceItem } from '@shared/model'
 import { microsToIso } from '@shared/time'
 import { api } from '../api/client'
 import { errorMessage } from '../components/ErrorBanner'
+import { cursor } from '../state/cursorStore'
 
 const iso = (us: number | null): string => (us === null ? '—' : microsToIso(us))
 const seconds = (us: number): string => `${(us / 1e6).toFixed(us % 1e6 === 0 ? 0 : 3)} s`
@@ -23,7 +24,8 @@ export function CamerasView(props: { current: CaseSummary; onError: (m: string) 
 
   const refresh = useCallback(() => {
     api().call('cameras.list', {}).then(setCameras, fail)
-    api().call('doorCameras.list', {}).then(setDoors, fail)
+    // One clear name match per door is applied at once, marked "suggested" until confirmed or changed.
+    api().call('doorCameras.suggest', {}).then(setDoors, fail)
     api().call('evidence.list', {}).then(setEvidence, fail)
   }, [])
   useEffect(refresh, [refresh, props.current.custodyLength])
@@ -251,6 +253,14 @@ function CalibrationForm(props: { files: VideoFileInfo[]; cameras: CameraInfo[];
   const [eventTime, setEventTime] = useState('')
   const [result, setResult] = useState<string | null>(null)
   const chosen = fileId ?? props.files[0]?.id ?? null
+  /** The frame on screen: the file under the shared cursor and the position in it. */
+  const takeCursorFrame = (): void => {
+    const t = cursor.get().timeUs
+    const f = t === null ? undefined : props.files.find((x) => x.id === chosen && x.startUs! <= t && t < x.endUs!) ?? props.files.find((x) => x.startUs! <= t && t < x.endUs!)
+    if (t === null || !f) return props.onError('Move the cursor (Timeline, camera grid) to the frame where the event is seen, on a placed file, then use it here.')
+    setFileId(f.id)
+    setPosition(((t - f.startUs!) / 1e6).toFixed(6))
+  }
   const submit = (e: FormEvent): void => {
     e.preventDefault()
     if (chosen === null) return
@@ -272,7 +282,7 @@ function CalibrationForm(props: { files: VideoFileInfo[]; cameras: CameraInfo[];
       <p className="muted">Pick a reference event (e.g. a badge swipe) and the point in a file where it is seen: the camera’s offset is computed, stored and logged. Originals are not changed.</p>
       <form onSubmit={submit} className="form-grid">
         <label>
-          File
+          Video file
           <select value={chosen ?? ''} onChange={(e) => setFileId(Number(e.target.value))}>
             {props.files.map((f) => (
               <option key={f.id} value={f.id}>
@@ -285,6 +295,11 @@ function CalibrationForm(props: { files: VideoFileInfo[]; cameras: CameraInfo[];
           Seen at (seconds into the file)
           <input value={position} onChange={(e) => setPosition(e.target.value)} required inputMode="decimal" />
         </label>
+        <div>
+          <button type="button" onClick={takeCursorFrame}>
+            Use the frame at the cursor
+          </button>
+        </div>
         <label>
           Reference event #
           <input value={eventId} onChange={(e) => setEventId(e.target.value)} inputMode="numeric" />

@@ -31,6 +31,8 @@ interface Loaded {
   hls: Hls
   /** Presentation delay of the first frame after the first loaded fragment's start; null until measured. */
   delayS: number | null
+  /** A freshly loaded file is positioned once whatever moved the cursor. */
+  seeked: boolean
 }
 
 export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError: (m: string) => void }) {
@@ -83,7 +85,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
         })
         hls.loadSource(playlist.url)
         hls.attachMedia(video)
-        loadedRef.current = { file, playlist, hls, delayS: null }
+        loadedRef.current = { file, playlist, hls, delayS: null, seeked: false }
         video.dataset.fileId = String(file.id)
         setLoadedId(file.id)
       }, (e: unknown) => props.onError(errorMessage(e)))
@@ -157,12 +159,13 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     const video = videoRef.current
     const l = loadedRef.current
     if (!video || !l || !file || l.file.id !== file.id || state.timeUs === null) return
-    if (state.rate !== 0 && state.origin === 'video') {
+    if (state.rate !== 0 && state.origin === 'video' && l.seeked) {
       // Playing: only correct a camera that drifted more than a few frames.
       const wall = wallClockFor(video.currentTime)
       if (lead || wall === null || Math.abs(wall - state.timeUs) < 4 * l.playlist.frameUs) return
     }
     const us = state.timeUs
+    l.seeked = true
     clearTimeout(lastSeek.current.timer)
     const wait = SEEK_THROTTLE_MS - (performance.now() - lastSeek.current.at)
     if (wait <= 0 || state.origin !== 'timeline') seekTo(us)
@@ -195,7 +198,16 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
       handle = video.requestVideoFrameCallback(tick)
     }
     handle = video.requestVideoFrameCallback(tick)
-    return () => video.cancelVideoFrameCallback(handle)
+    // At the end of the file, hand the cursor on to its end: the next file (or the gap clock) takes over.
+    const onEnded = (): void => {
+      const l = loadedRef.current
+      if (l && cursor.get().rate > 0 && l.file.endUs !== null) cursor.setTime(l.file.endUs, 'video')
+    }
+    video.addEventListener('ended', onEnded)
+    return () => {
+      video.cancelVideoFrameCallback(handle)
+      video.removeEventListener('ended', onEnded)
+    }
   }, [lead, loadedId])
 
   const saveStill = (): void => {
