@@ -87,6 +87,21 @@ test('cameras show the frame recorded at the cursor instant, and play moves the 
   // Door's corrected footage ends at 22:23:09.000 (offset applied): nothing to show.
   await expect(grid.getByRole('figure', { name: 'Camera Door' }).getByRole('note')).toContainText('No footage at this time')
 
+  // Drag the scrubber: seeks are throttled while it moves; once it stops, the frame shown is the cursor's.
+  const scrub = grid.getByRole('slider', { name: 'Scrub footage' })
+  const box = (await scrub.boundingBox())!
+  await page.mouse.move(box.x + 4, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2, { steps: 25 })
+  await page.mouse.up()
+  const readoutText = (await grid.getByRole('status', { name: 'Camera cursor time' }).textContent()) ?? ''
+  const dragged = Date.parse(readoutText.slice(0, 24)) * 1000
+  const lobbyStart = Date.parse('2017-09-30T22:23:06.000Z') * 1000
+  if (dragged >= lobbyStart && dragged < lobbyStart + 4_000_000) {
+    const expected = Math.floor((dragged - lobbyStart) / 40_000)
+    expect(Math.abs((await frameShown(page, 'Lobby', dragged))! - expected)).toBeLessThanOrEqual(1)
+  } else throw new Error(`the drag ended outside Lobby's footage: ${readoutText}`)
+
   // Play: the camera cursor readout advances.
   await goTo('2017-09-30T22:23:06.500Z')
   const readout = grid.getByRole('status', { name: 'Camera cursor time' })

@@ -61,6 +61,10 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
     cursor.setTime(us, 'keyboard')
   }
   const first = placed.flatMap((c) => c.files).find((f) => f.startUs !== null)
+  // The scrubber spans the footage of the cameras shown; dragging it moves the cursor like the timeline does.
+  const starts = visible.map((c) => c.track.startUs).filter((x): x is number => x !== null)
+  const ends = visible.map((c) => c.track.endUs).filter((x): x is number => x !== null)
+  const span = starts.length ? { from: Math.min(...starts), to: Math.max(...ends) } : null
 
   return (
     <section className="card camera-grid" aria-label="Video">
@@ -86,6 +90,18 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
           {state.rate !== 0 ? ` · playing ${state.rate}×` : ''}
         </span>
       </div>
+      {span && (
+        <input
+          type="range"
+          className="scrubber"
+          aria-label="Scrub footage"
+          min={span.from}
+          max={span.to}
+          step={state.frameUs}
+          value={Math.min(Math.max(state.timeUs ?? span.from, span.from), span.to)}
+          onChange={(e) => cursor.setTime(Number(e.target.value), 'timeline')}
+        />
+      )}
       <fieldset className="row">
         <legend>Cameras shown (up to {MAX_CAMERAS})</legend>
         {placed.map((c) => (
