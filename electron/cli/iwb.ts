@@ -15,6 +15,7 @@ import { Settings } from '@shared/model'
 import { EXIT_INTEGRITY, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandContext } from './command'
 import { importCommands } from './importCommands'
 import { exportCommands, verifyBagIfBag } from './exportCommands'
+import { videoCommands } from './videoCommands'
 import { formatBytes, printJson, progressPrinter } from './output'
 
 
@@ -162,6 +163,8 @@ const commands: Record<string, Command> = {
   ...importCommands,
 
   ...exportCommands,
+
+  ...videoCommands,
 
   about: {
     summary: 'Versions of the app, Node, SQLite and ffmpeg.',

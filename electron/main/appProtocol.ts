@@ -3,6 +3,8 @@
 import { readFile } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
 import { protocol } from 'electron'
+import type { MediaServer } from '../core/media/mediaServer'
+import { mediaBodyBytes } from '../core/media/mediaServer'
 import { RENDERER_CSP } from '../web/security'
 import { APP_HOST, APP_SCHEME } from './security'
 
@@ -23,11 +25,17 @@ export function registerAppScheme(): void {
   ])
 }
 
-export function serveRenderer(rendererDir: string): void {
+export function serveRenderer(rendererDir: string, media?: MediaServer): void {
   const root = resolve(rendererDir)
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url)
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 })
+    // Footage: the same handler as the web host's /media/ (Range answered with 206 here, not by net.fetch).
+    if (media && url.pathname.startsWith('/media/')) {
+      const r = await media.handle(request.method, url.pathname, request.headers.get('range') ?? undefined)
+      const body = await mediaBodyBytes(r.body)
+      return new Response(body ? new Uint8Array(body) : null, { status: r.status, headers: r.headers })
+    }
     const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
     const file = resolve(root, `.${rel}`)
     if (!file.startsWith(root + sep)) return new Response('Not found', { status: 404 })

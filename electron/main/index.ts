@@ -3,6 +3,7 @@
 import { join } from 'node:path'
 import { app, BrowserWindow, Menu } from 'electron'
 import { Workbench } from '../core/api/workbench'
+import { mediaServerFor } from '../core/api/handlers/video'
 import { registerAppScheme, serveRenderer } from './appProtocol'
 import { wireIpc } from './ipc'
 import { APP_ORIGIN, hardenSessions, hardenWebContents } from './security'
@@ -67,7 +68,7 @@ app.on('second-instance', () => {
 
 app.whenReady().then(() => {
   hardenSessions()
-  serveRenderer(join(__dirname, '..', 'renderer'))
+  serveRenderer(join(__dirname, '..', 'renderer'), mediaServerFor(workbench))
   wireIpc(workbench, () => mainWindow)
   buildMenu()
   createWindow()

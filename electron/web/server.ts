@@ -13,6 +13,8 @@ import { z } from 'zod'
 import type { Envelope, ServerEvent } from '@shared/contract'
 import type { Workbench } from '../core/api/workbench'
 import { checkRequest, RENDERER_CSP, TOKEN_COOKIE } from './security'
+import { mediaServerFor } from '../core/api/handlers/video'
+import { writeMediaResponse } from '../core/media/mediaServer'
 
 const MAX_CALL_BODY = 1024 * 1024
 
@@ -86,6 +88,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res)
     if (url.pathname === '/api/upload' && req.method === 'POST') return receiveUpload(req, res, url)
+    // Footage (playlists, segments, stills): same gate as /api, confined to the case's derived/.
+    if (url.pathname.startsWith('/media/')) return writeMediaResponse(res, await mediaServerFor(workbench).handle(req.method ?? 'GET', url.pathname, req.headers.range))
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return sendJson(res, 405, errorBody('BAD_REQUEST', 'Use POST for API calls.'))
       return answerCall(req, res, decodeURIComponent(url.pathname.slice('/api/'.length)))

@@ -5,6 +5,7 @@ import type { CaseSummary } from '@shared/model'
 import { api } from './api/client'
 import { ErrorBanner, errorMessage } from './components/ErrorBanner'
 import { AboutView } from './views/AboutView'
+import { CamerasView } from './views/CamerasView'
 import { EventsView } from './views/EventsView'
 import { EvidenceView } from './views/EvidenceView'
 import { ExportView } from './views/ExportView'
@@ -13,7 +14,7 @@ import { TimelineView } from './views/TimelineView'
 import { SettingsView } from './views/SettingsView'
 import { StartView } from './views/StartView'
 
-type View = 'case' | 'evidence' | 'sources' | 'timeline' | 'events' | 'export' | 'settings' | 'about'
+type View = 'case' | 'evidence' | 'sources' | 'timeline' | 'events' | 'cameras' | 'export' | 'settings' | 'about'
 
 const zones: string[] = (() => {
   try {
@@ -56,6 +57,7 @@ export function App() {
     { id: 'sources', label: 'Sources', needsCase: true },
     { id: 'timeline', label: 'Timeline', needsCase: true },
     { id: 'events', label: 'Events', needsCase: true },
+    { id: 'cameras', label: 'Cameras', needsCase: true },
     { id: 'export', label: 'Export', needsCase: true },
     { id: 'settings', label: 'Settings' },
     { id: 'about', label: 'About' }
@@ -99,6 +101,7 @@ export function App() {
         {view === 'sources' && current && <SourcesView current={current} onError={setError} />}
         {view === 'timeline' && current && <TimelineView current={current} onError={setError} />}
         {view === 'events' && current && <EventsView current={current} onError={setError} />}
+        {view === 'cameras' && current && <CamerasView current={current} onError={setError} />}
         {view === 'export' && current && <ExportView current={current} onError={setError} />}
         {view === 'settings' && <SettingsView onError={setError} />}
         {view === 'about' && <AboutView onError={setError} />}

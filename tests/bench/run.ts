@@ -9,13 +9,15 @@ import { benchExport } from './exportBench'
 import { benchImport } from './importBench'
 import { benchIntake } from './intakeBench'
 import { benchTimeline } from './timelineBench'
+import { benchVideo } from './videoBench'
 
 const benches: Record<string, (work: string) => Promise<BenchResult>> = {
   intake: (w) => benchIntake(w),
   import: (w) => benchImport(w),
   evtx: (w) => benchEvtx(w),
   timeline: (w) => benchTimeline(w),
-  export: (w) => benchExport(w)
+  export: (w) => benchExport(w),
+  video: (w) => benchVideo(w)
 }
 
 async function main(): Promise<void> {

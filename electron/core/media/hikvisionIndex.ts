@@ -250,6 +250,7 @@ function isZero(buf: Buffer, at: number, length: number): boolean {
 /** Marks each segment current, recording or stale, with the reasons. */
 function classify(file: HikvisionFile, segs: HikvisionSegment[]): void {
   const range = referenceRange(file, segs)
+  const final = finalSegmentSlot(file, segs)
   for (const s of segs) {
     if (s.startEpochS === 0) s.problems.push('no start time')
     if (s.endEpochS === 0) {
@@ -257,10 +258,10 @@ function classify(file: HikvisionFile, segs: HikvisionSegment[]): void {
       else s.problems.push('no end time')
     } else if (s.endEpochS < s.startEpochS) s.problems.push('ends before it starts')
     if (!file.inUse) s.problems.push("the file's table row is unused")
-    else if (s.slot >= file.segmentCount && s.status !== 'recording') {
+    else if (s.slot >= file.segmentCount && s.status !== 'recording' && s.slot !== final) {
       s.problems.push(`slot ${s.slot} is past the file's ${file.segmentCount} current segments: left from an earlier pass over the card`)
     }
-    if (range && s.slot < file.segmentCount && s.startEpochS !== 0) {
+    if (range && (s.slot < file.segmentCount || s.slot === final) && s.startEpochS !== 0) {
       const end = s.endEpochS || s.startEpochS
       if (s.startEpochS < range.start - FILE_RANGE_SLACK_S || end > range.end + FILE_RANGE_SLACK_S) {
         s.problems.push(`times lie more than a day outside ${range.basis}`)
@@ -275,6 +276,21 @@ function classify(file: HikvisionFile, segs: HikvisionSegment[]): void {
   for (const s of segs) {
     s.mayHoldOldVideo = s.status === 'stale' && s.startOffset !== null && s.endOffset !== null && s.endOffset > s.startOffset && s.startOffset >= extent
   }
+}
+
+/**
+ * In a closed file the segment count counts the segments before the last one: the slot at
+ * index segmentCount is the file's final segment when it ends at the file-table end time
+ * and starts (in time and bytes) after slot segmentCount-1. True of every closed file in
+ * the v2 sample; a leftover from an earlier pass fails the test (older times, bytes inside).
+ */
+function finalSegmentSlot(file: HikvisionFile, segs: HikvisionSegment[]): number | null {
+  if (file.live || !file.inUse || file.endEpochS === null || file.segmentCount >= HIK_SEGMENTS_PER_FILE) return null
+  const s = segs.find((x) => x.slot === file.segmentCount)
+  if (!s || s.startEpochS === 0 || s.endEpochS !== file.endEpochS || s.endEpochS < s.startEpochS) return null
+  const prev = segs.find((x) => x.slot === file.segmentCount - 1)
+  if (prev && (s.startEpochS < prev.endEpochS || (prev.endOffset ?? 0) > (s.startOffset ?? -1))) return null
+  return s.slot
 }
 
 /** The file's own start/end when sane, else the span around the median start of its current slots. */

@@ -18,6 +18,7 @@ import { ShortcutsHelp } from '../components/timeline/ShortcutsHelp'
 import { usePagedEvents } from '../components/timeline/usePagedEvents'
 import { EMPTY_LAYOUT, loadCaseView, moveLane, orderLanes, useViewState, viewStore } from '../components/timeline/viewStore'
 import { cursor, useCursor } from '../state/cursorStore'
+import { CameraGrid } from '../components/video/CameraGrid'
 
 const LANE_HEIGHT = 28
 const COLLAPSED_HEIGHT = 14
@@ -604,8 +605,7 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
           </div>
         </div>
       </section>
-      {/* Camera grid (region "Video") mounts here: the video area inserts one line below. */}
-      <div className="timeline-video-slot"></div>
+      <CameraGrid onError={props.onError} />
       <BookmarksPanel
         bookmarks={bookmarks}
         zone={zone}

@@ -248,6 +248,35 @@ describe('hardened: nothing is opened, nothing is fetched', () => {
   })
 })
 
+describe('the serving path (import → /media/ segment) with hostile files', () => {
+  it('playlists and scripts are refused at import; the GAB2 AVI plays its one frame and nothing else is opened', async () => {
+    resetDetectors()
+    const { CaseFolder } = await import('../../../electron/core/case/caseFolder')
+    const { acquireEvidence } = await import('../../../electron/core/case/intake')
+    const { importVideoEvidence } = await import('../../../electron/core/media/videoStore')
+    const { MediaServer } = await import('../../../electron/core/media/mediaServer')
+    const folder = CaseFolder.create(p('serving-case'), { name: 'Hostile', examiner: 'Ana', timeZone: 'UTC' })
+    try {
+      const add = async (path: string) => {
+        const a = await acquireEvidence(folder, { path }, { examiner: 'Ana' })
+        return importVideoEvidence(folder, a.evidence!.id, { examiner: 'Ana', tools, caseZone: 'UTC', start: '2024-01-01T00:00:00Z' })
+      }
+      for (const f of [files.hlsMp4!, files.concatMp4!, files.remoteMp4!, files.gab2Avi!]) expect((await add(f)).outcome, f).toBe('refused')
+      const avi = await add(files.gab2VideoAvi!)
+      expect(avi.file).toMatchObject({ codec: 'mjpeg', playback: 'transcode' })
+      const server = new MediaServer({ currentCase: () => folder, settings: () => ({ ffmpegPath: tools.ffmpeg, ffprobePath: tools.ffprobe, examinerName: 'Ana' }), exclusive: (w) => w() })
+      const base = `/media/hls/${avi.file!.sha256}/transcode-2`
+      expect((await server.handle('GET', `${base}/index.m3u8`, undefined)).status).toBe(200)
+      expect((await server.handle('GET', `${base}/seg0.m4s`, undefined)).status).toBe(200)
+      await server.idle()
+      await settle()
+      expect({ tripped, connections, requests }).toEqual({ tripped: 0, connections: 0, requests: [] })
+    } finally {
+      folder.close()
+    }
+  })
+})
+
 describe('stuck and cancelled runs', () => {
   const pidGone = (pid: number): boolean => {
     try {

@@ -41,7 +41,11 @@ const iso = (epochS: number) => new Date(epochS * 1000).toISOString().replace('.
 // 1280 + 32*55 + (f*256 + s)*80 with '<QQ' at +8 (start, end: low 32 bits = epoch s, high 32
 // = sub-second µs) and '<II' at +40 (start/end offset). It printed:
 //   version 2, 55 files, next 43, last 42; live file 42: 65 segments 2025-05-25T16:32:28Z..22:57:56Z
-//   slots used 5493, with end time 5492, current 2077, recording 1, stale 3415, may hold old video 586
+//   slots used 5493, with end time 5492; by the count field alone current 2077, stale 3415.
+//   In each of the 54 closed files the slot at index "count" ends at the file-table end time
+//   and follows the slot before it (times and bytes): it is the final segment, so 2131 current,
+//   3361 stale, and no stale slot lies past the bytes the current pass wrote (the final
+//   segment runs to ~the end of each 256 MiB file).
 //   0/0   1745856378..1745856392 (91000/931000 µs) bytes 0..2881484
 //   0/17  1745864306..1745864321 bytes 220659712..224188616
 //   0/19  2025-03-03T07:32:08Z..07:33:05Z bytes 114114560..120079152 (stale: past the 18 current)
@@ -58,10 +62,12 @@ describe('Hikvision SD-card index (sample exampleV2)', () => {
   })
 
   it('counts slots the way the extractors do, and separates current from stale', () => {
-    // The catalog's 5,492 is the count of slots with an end time: confirmed. Only 2,077 of
-    // them belong to the current pass over the card; 3,415 are leftovers from earlier passes.
-    expect(index.summary).toMatchObject({ slotsUsed: 5493, withEndTime: 5492, current: 2077, recording: 1, stale: 3415 })
-    expect(index.segments.filter((s) => s.mayHoldOldVideo)).toHaveLength(586)
+    // The catalog's 5,492 is the count of slots with an end time: confirmed. 2,131 of them
+    // belong to the current pass over the card (2,077 counted segments + the 54 final
+    // segments of closed files); 3,361 are leftovers from earlier passes.
+    expect(index.summary).toMatchObject({ slotsUsed: 5493, withEndTime: 5492, current: 2131, recording: 1, stale: 3361 })
+    // The final segments end near each file's end, so no leftover's bytes survive past them.
+    expect(index.segments.filter((s) => s.mayHoldOldVideo)).toHaveLength(0)
     // Catalog: 2021-01-11 -> 2025-05-25 overall (confirmed); the current pass covers one
     // month. Both ranges end at the start of the segment still recording.
     const r = index.summary
@@ -84,7 +90,7 @@ describe('Hikvision SD-card index (sample exampleV2)', () => {
     expect(seg(0, 17)).toMatchObject({ startEpochS: 1745864306, endEpochS: 1745864321, startOffset: 220659712, endOffset: 224188616, status: 'current' })
     expect(seg(19, 0)).toMatchObject({ startEpochS: 1746425319, endEpochS: 1746425356, startOffset: 0, endOffset: 1948500 })
     expect(seg(19, 72)).toMatchObject({ startEpochS: 1746513215, endEpochS: 1746513288, startOffset: 253181952, endOffset: 258927424, status: 'current' })
-    expect(index.segments.filter((s) => s.fileNo === 19 && s.status === 'current')).toHaveLength(73)
+    expect(index.segments.filter((s) => s.fileNo === 19 && s.status === 'current')).toHaveLength(74)
   })
 
   it('flags stale slots and the segment still recording', () => {
@@ -92,6 +98,12 @@ describe('Hikvision SD-card index (sample exampleV2)', () => {
     expect([iso(old.startEpochS), iso(old.endEpochS), old.status]).toEqual(['2025-03-03T07:32:08Z', '2025-03-03T07:33:05Z', 'stale'])
     expect(old.problems[0]).toMatch(/past the file's 18 current segments/)
     expect(old.mayHoldOldVideo).toBe(false) // bytes 114114560.. were rewritten by the current pass
+    // The fixed behaviour: each closed file's final segment (slot = count) is current.
+    expect(seg(0, 18)).toMatchObject({ startEpochS: 1745864393, endEpochS: 1745864503, startOffset: 224198656, endOffset: 260521984, status: 'current', problems: [] })
+    expect(seg(19, 73)).toMatchObject({ startOffset: 258932736, endOffset: 260030464, status: 'current' })
+    const closed = index.files.filter((f) => f.inUse && !f.live)
+    expect(closed).toHaveLength(54)
+    expect(closed.every((f) => seg(f.fileNo, f.segmentCount).status === 'current' && seg(f.fileNo, f.segmentCount).endEpochS === f.endEpochS)).toBe(true)
 
     expect([iso(seg(42, 0).startEpochS), iso(seg(42, 0).endEpochS), seg(42, 0).status]).toEqual(['2025-05-25T16:32:28Z', '2025-05-25T16:33:51Z', 'current'])
     expect(seg(42, 64)).toMatchObject({ startOffset: 183795712, endOffset: 188343052, status: 'current' })

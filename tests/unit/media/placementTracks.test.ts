@@ -110,13 +110,13 @@ describe('Hikvision SD card (sample exampleV2) → per-file placements', () => {
   //   file 42 (live): 65 complete + slot 65 recording from 2025-05-25T22:58:23
   // In all 54 closed files the slot at index "count" ends exactly at the file-table end
   // and its bytes follow the previous slot: it is the final segment, not a leftover.
-  it('hiv00000.mp4: 19 segments, the final one taken back from "stale"', () => {
+  it('hiv00000.mp4: 19 segments, the final one included (the index reader counts it current)', () => {
     const f = byName('hiv00000.mp4')
     expect(f.pieces.map((p) => p.slot)).toEqual([...Array(19).keys()])
     expect(iso(f.startEpochUs)).toBe('2025-04-28T16:06:18.091Z') // camera wall clock, written as if UTC
     expect(iso(f.endEpochUs)).toBe('2025-04-28T18:21:43.052Z')
     expect(f.pieces[0]!.byteRange).toEqual({ start: 0, end: 2881484 })
-    expect(f.pieces[18]).toMatchObject({ status: 'current', byteRange: { start: 224198656, end: 260521984 }, readmitted: expect.stringMatching(/final segment/) })
+    expect(f.pieces[18]).toMatchObject({ status: 'current', byteRange: { start: 224198656, end: 260521984 } })
     expect(f.staleExcluded).toBe(103 - 19)
     expect(f.internalGaps[0]).toMatchObject({ afterSlot: 0, beforeSlot: 1, durationUs: (1745858082680000 - 1745856392931000) })
     expect(f.sidecar).toEqual({ startEpochUs: 1745856378091000, endEpochUs: 1745864503052000, source: 'Hikvision index00.bin, hiv00000.mp4 slot 0' })
@@ -131,16 +131,14 @@ describe('Hikvision SD card (sample exampleV2) → per-file placements', () => {
     const live = byName('hiv00042.mp4')
     expect(live.live).toBe(true)
     expect(live.pieces).toHaveLength(66)
-    expect(live.pieces[65]).toMatchObject({ slot: 65, status: 'recording', endEpochUs: null, readmitted: null })
+    expect(live.pieces[65]).toMatchObject({ slot: 65, status: 'recording', endEpochUs: null })
   })
 
-  it('stale slots are excluded and counted; the correction is reported', () => {
+  it('stale slots are excluded and counted', () => {
     expect(placements.files).toHaveLength(55)
-    expect(placements.readmitted).toHaveLength(54)
-    expect(placements.staleExcluded.count + placements.readmitted.length).toBe(index.summary.stale)
+    expect(placements.staleExcluded.count).toBe(index.summary.stale)
     expect(placements.staleExcluded.count).toBe(3361)
-    expect(placements.warnings).toContain('54 final segments of closed files were marked stale by the index reader and are taken back as current')
-    expect(hikvisionFilePlacements(index, { readmitFinalSegment: false }).staleExcluded.count).toBe(3415)
+    expect(placements.warnings).toEqual([])
   })
 
   it('a file placed on the timeline from the sidecar, with the camera’s zone', () => {

@@ -179,8 +179,6 @@ export interface HikvisionPiece {
   endEpochUs: number | null
   byteRange: { start: number; end: number } | null
   status: 'current' | 'recording'
-  /** Set when the parser called the slot stale but it is the file's final segment. */
-  readmitted: string | null
 }
 
 export interface HikvisionFilePlacement {
@@ -202,7 +200,6 @@ export interface HikvisionFilePlacement {
 export interface HikvisionPlacements {
   files: HikvisionFilePlacement[]
   staleExcluded: { count: number; mayHoldOldVideo: number; byFile: Record<string, number> }
-  readmitted: { fileName: string; slot: number; reason: string }[]
   clock: typeof HIK_CLOCK_NOTE
   warnings: string[]
 }
@@ -212,13 +209,10 @@ const segEndUs = (s: HikvisionSegment) => (s.endEpochS === 0 ? null : s.endEpoch
 
 /**
  * Per-file placements of a card's hivNNNNN.mp4 files from readHikvisionIndex output: current
- * (and still-recording) segments only; stale slots are excluded and counted. One correction
- * to the parser's reading: in a closed file the slot at index segmentCount is the file's
- * final segment when its end equals the file-table end time and its bytes follow the
- * previous segment (true of every closed file in the v2 sample); it is taken back, and said so.
+ * (and still-recording) segments only; stale slots are excluded and counted. (The reader
+ * itself counts a closed file's final segment as current: see finalSegmentSlot.)
  */
-export function hikvisionFilePlacements(index: HikvisionIndex, options: { readmitFinalSegment?: boolean } = {}): HikvisionPlacements {
-  const readmitFinal = options.readmitFinalSegment ?? true
+export function hikvisionFilePlacements(index: HikvisionIndex): HikvisionPlacements {
   const byFileNo = new Map<number, HikvisionSegment[]>()
   for (const s of index.segments) {
     const list = byFileNo.get(s.fileNo)
@@ -226,7 +220,6 @@ export function hikvisionFilePlacements(index: HikvisionIndex, options: { readmi
     else byFileNo.set(s.fileNo, [s])
   }
   const files: HikvisionFilePlacement[] = []
-  const readmitted: HikvisionPlacements['readmitted'] = []
   const byFile: Record<string, number> = {}
   let staleCount = 0
   let mayHold = 0
@@ -234,10 +227,8 @@ export function hikvisionFilePlacements(index: HikvisionIndex, options: { readmi
     const segs = byFileNo.get(file.fileNo) ?? []
     const pieces: HikvisionPiece[] = []
     let stale = 0
-    const current = segs.filter((s) => s.status !== 'stale')
-    const lastCurrent = current.filter((s) => s.status === 'current').at(-1)
     for (const s of segs) {
-      const piece = (status: HikvisionPiece['status'], why: string | null): HikvisionPiece => ({
+      const piece = (status: HikvisionPiece['status']): HikvisionPiece => ({
         fileName: s.fileName,
         fileNo: s.fileNo,
         slot: s.slot,
@@ -245,28 +236,10 @@ export function hikvisionFilePlacements(index: HikvisionIndex, options: { readmi
         startEpochUs: segStartUs(s),
         endEpochUs: segEndUs(s),
         byteRange: s.startOffset !== null && s.endOffset !== null ? { start: s.startOffset, end: s.endOffset } : null,
-        status,
-        readmitted: why
+        status
       })
       if (s.status !== 'stale') {
-        pieces.push(piece(s.status, null))
-        continue
-      }
-      const isFinal =
-        readmitFinal &&
-        !file.live &&
-        file.inUse &&
-        s.slot === file.segmentCount &&
-        s.problems.length === 1 &&
-        s.problems[0]!.startsWith(`slot ${s.slot} is past`) &&
-        file.endEpochS !== null &&
-        s.endEpochS === file.endEpochS &&
-        s.startEpochS >= (lastCurrent?.endEpochS ?? 0) &&
-        (lastCurrent?.endOffset ?? 0) <= (s.startOffset ?? -1)
-      if (isFinal) {
-        const why = `slot ${s.slot} is the file's final segment: its end equals the file-table end time and its bytes follow slot ${s.slot - 1}`
-        pieces.push(piece('current', why))
-        readmitted.push({ fileName: file.fileName, slot: s.slot, reason: why })
+        pieces.push(piece(s.status))
         continue
       }
       stale++
@@ -307,9 +280,7 @@ export function hikvisionFilePlacements(index: HikvisionIndex, options: { readmi
     })
   }
   files.sort((a, b) => a.startEpochUs - b.startEpochUs || a.fileNo - b.fileNo)
-  const warnings = [...index.warnings]
-  if (readmitted.length) warnings.push(`${readmitted.length} final segments of closed files were marked stale by the index reader and are taken back as current`)
-  return { files, staleExcluded: { count: staleCount, mayHoldOldVideo: mayHold, byFile }, readmitted, clock: HIK_CLOCK_NOTE, warnings }
+  return { files, staleExcluded: { count: staleCount, mayHoldOldVideo: mayHold, byFile }, clock: HIK_CLOCK_NOTE, warnings: [...index.warnings] }
 }
 
 export type CameraPlacementOptions = Omit<PlacementInputs, 'creationTime' | 'streamStartEpoch' | 'fileName' | 'sidecar' | 'manual'>

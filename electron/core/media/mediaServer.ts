@@ -1,0 +1,392 @@
+// GET /media/… for both transports (the web host and Electron's app:// handler): VOD
+// playlists built at once from the stored keyframe index, fMP4 segments made on demand by
+// ffmpeg (remux for H.264, transcode to H.264 otherwise), cached in the case's derived/
+// folder and reused, with HTTP Range. Paths come from a fixed grammar, never from the
+// request text: every file served or written must resolve (symlinks followed) inside
+// derived/, anything else is a 404.
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { join, sep } from 'node:path'
+import type { CaseFolder } from '../case/caseFolder'
+import { locateTools } from './ffmpegLocator'
+import { ffmpegVersionLine, runFfmpeg, stderrReason, toolPaths, type Demuxer, type MediaToolPaths } from './ffmpegRunner'
+import { planHls, segmentJob, splitFragmentedMp4, type HlsPlan } from './hlsPlan'
+import type { VideoProbe } from './probe'
+import { derivedRecorded, fileProbe, rawStream, recordDerived, type DerivedRecord } from './videoStore'
+
+export const REMUX_SEGMENT_S = 4
+export const TRANSCODE_SEGMENT_S = 2
+const SEGMENT_TIMEOUT_MS = 120_000
+const MAX_CONCURRENT_FFMPEG = 2
+
+export interface MediaTools extends MediaToolPaths {
+  version: string
+}
+
+export interface MediaHost {
+  currentCase(): CaseFolder | null
+  settings(): { ffmpegPath: string; ffprobePath: string; examinerName: string }
+  /** Runs a database write after queued write jobs (the Workbench's exclusive). */
+  exclusive<T>(work: () => Promise<T>): Promise<T>
+}
+
+export type MediaBody = { kind: 'buffer'; data: Buffer } | { kind: 'file'; path: string; start: number; end: number } | { kind: 'none' }
+
+export interface MediaResponse {
+  status: number
+  headers: Record<string, string>
+  body: MediaBody
+}
+
+export class MediaNotFound extends Error {}
+
+/** What the player needs from a file's row. */
+export interface MediaSource {
+  fileId: number
+  evidenceId: number
+  sha256: string
+  demuxer: Demuxer
+  mode: 'remux' | 'transcode'
+  startUs: number | null
+  probe: VideoProbe
+}
+
+const HEX64 = /^[0-9a-f]{64}$/
+const PLAN_KEY = /^(remux|transcode)-(\d{1,2})$/
+const SEGMENT = /^seg(\d{1,6})\.m4s$/
+const STILL = /^[a-z0-9][a-z0-9-]{0,120}\.png$/
+
+export function planKeyFor(mode: 'remux' | 'transcode'): string {
+  return mode === 'remux' ? `remux-${REMUX_SEGMENT_S}` : `transcode-${TRANSCODE_SEGMENT_S}`
+}
+
+export function playlistUrl(sha256: string, mode: 'remux' | 'transcode'): string {
+  return `/media/hls/${sha256}/${planKeyFor(mode)}/index.m3u8`
+}
+
+/** The HLS plan of a file (pure: from the stored probe). */
+export function planFor(src: MediaSource): HlsPlan {
+  const p = src.probe
+  const frameRate = p.video.frameRate
+  if (!frameRate) throw new Error('The file has no frame rate: it cannot be segmented.')
+  const frameS = frameRate.den / frameRate.num
+  const startTimeS = p.video.startTimeS ?? p.containerStartS ?? 0
+  const durationS = p.lastFrameTimeS !== null ? p.lastFrameTimeS + frameS - startTimeS : (p.video.durationS ?? p.durationS ?? 0)
+  return planHls({
+    mode: src.mode,
+    keyframes: p.keyframes,
+    packetCount: p.packetCount,
+    startTimeS,
+    containerStartS: p.containerStartS ?? startTimeS,
+    durationS,
+    frameRate,
+    wallClockStartUs: src.startUs ?? 0,
+    targetSegmentS: src.mode === 'remux' ? REMUX_SEGMENT_S : TRANSCODE_SEGMENT_S
+  })
+}
+
+function sourceBySha(folder: CaseFolder, sha: string): MediaSource {
+  const row = folder.db
+    .prepare('SELECT f.id, f.evidence_id, f.demuxer, f.playback_mode, f.start_us, f.probe, e.sha256 FROM video_file f JOIN evidence e ON e.id = f.evidence_id WHERE e.sha256 = ?')
+    .get(sha) as { id: number; evidence_id: number; demuxer: Demuxer; playback_mode: 'remux' | 'transcode'; start_us: number | null; probe: string; sha256: string } | undefined
+  if (!row) throw new MediaNotFound()
+  return { fileId: row.id, evidenceId: row.evidence_id, sha256: row.sha256, demuxer: row.demuxer, mode: row.playback_mode, startUs: row.start_us, probe: fileProbe(row) }
+}
+
+/** Resolves `rel` under derived/ and proves (after following symlinks) that it stays there. */
+export async function confined(derivedRoot: string, rel: string[]): Promise<string> {
+  const root = await realpath(derivedRoot)
+  const path = join(root, ...rel)
+  if (!path.startsWith(root + sep)) throw new MediaNotFound()
+  const real = await realpath(path).catch(() => null)
+  if (real !== null && !real.startsWith(root + sep)) throw new MediaNotFound()
+  return path
+}
+
+/** Parses a single-range Range header against a size; null = whole file; 'bad' = 416. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'bad' {
+  if (!header) return null
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
+  if (!m || (m[1] === '' && m[2] === '')) return 'bad'
+  let start: number
+  let end: number
+  if (m[1] === '') {
+    const n = Number(m[2])
+    if (n === 0) return 'bad'
+    start = Math.max(0, size - n)
+    end = size - 1
+  } else {
+    start = Number(m[1])
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
+  }
+  if (start >= size || end < start) return 'bad'
+  return { start, end }
+}
+
+const sha256Of = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
+
+export class MediaServer {
+  /** ffmpeg runs made (tests check that cached segments are reused). */
+  readonly stats = { ffmpegRuns: 0, cacheHits: 0 }
+  private readonly inFlight = new Map<string, Promise<void>>()
+  private readonly pending = new Set<Promise<unknown>>()
+  private running = 0
+  private readonly waiting: (() => void)[] = []
+  private tools: { key: string; value: Promise<MediaTools> } | null = null
+
+  constructor(private readonly host: MediaHost) {}
+
+  /** Located ffmpeg/ffprobe with the version line for custody, cached per settings. */
+  mediaTools(): Promise<MediaTools> {
+    const s = this.host.settings()
+    const key = `${s.ffmpegPath}\n${s.ffprobePath}`
+    if (!this.tools || this.tools.key !== key) {
+      const value = locateTools(s).then(async (located) => {
+        const paths = toolPaths(located)
+        return { ...paths, version: await ffmpegVersionLine(paths.ffmpeg) }
+      })
+      value.catch(() => {
+        if (this.tools?.value === value) this.tools = null
+      })
+      this.tools = { key, value }
+    }
+    return this.tools.value
+  }
+
+  /** Resolves when every derived-file record has been written (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending])
+  }
+
+  async handle(method: string, pathname: string, range: string | undefined): Promise<MediaResponse> {
+    if (method !== 'GET' && method !== 'HEAD') return text(405, 'Method not allowed.')
+    try {
+      const res = await this.route(pathname, range)
+      if (method === 'HEAD') res.body = { kind: 'none' }
+      return res
+    } catch (err) {
+      if (err instanceof MediaNotFound) return text(404, 'Not found.')
+      return text(500, `The media could not be produced: ${(err as Error).message}`)
+    }
+  }
+
+  private async route(pathname: string, range: string | undefined): Promise<MediaResponse> {
+    const folder = this.host.currentCase()
+    if (!folder) return text(409, 'No case is open.')
+    // Split before decoding: an encoded "/" or ".." never becomes a separator.
+    const parts = pathname.split('/')
+    if (parts[0] !== '' || parts[1] !== 'media') throw new MediaNotFound()
+    const segs = parts.slice(2).map((p) => {
+      try {
+        return decodeURIComponent(p)
+      } catch {
+        throw new MediaNotFound()
+      }
+    })
+    if (segs.length === 2 && segs[0] === 'stills' && STILL.test(segs[1]!)) {
+      return this.serveFile(await confined(folder.layout.derived, ['stills', segs[1]!]), 'image/png', range)
+    }
+    if (segs.length !== 4 || segs[0] !== 'hls' || !HEX64.test(segs[1]!) || !PLAN_KEY.test(segs[2]!)) throw new MediaNotFound()
+    const [, sha, planKey, name] = segs as [string, string, string, string]
+    const src = sourceBySha(folder, sha)
+    if (planKey !== planKeyFor(src.mode)) throw new MediaNotFound()
+    const plan = planFor(src)
+    if (name === 'index.m3u8') {
+      return { status: 200, headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'no-cache' }, body: { kind: 'buffer', data: Buffer.from(plan.playlist) } }
+    }
+    const seg = SEGMENT.exec(name)
+    const index = name === 'init.mp4' ? 0 : seg ? Number(seg[1]) : -1
+    if (index < 0 || index >= plan.segments.length) throw new MediaNotFound()
+    const dir = await confined(folder.layout.derived, ['hls', sha, planKey])
+    const target = await confined(folder.layout.derived, ['hls', sha, planKey, name])
+    const hit = await stat(target).then((s) => s.isFile(), () => false)
+    if (hit) {
+      this.stats.cacheHits++
+      this.backfillRecord(folder, src, `hls/${sha}/${planKey}/${name}`, target)
+    } else await this.produce(folder, src, plan, index, dir)
+    return this.serveFile(await confined(folder.layout.derived, ['hls', sha, planKey, name]), name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment', range)
+  }
+
+  private async serveFile(path: string, type: string, rangeHeader: string | undefined): Promise<MediaResponse> {
+    const st = await stat(path).catch(() => null)
+    if (!st || !st.isFile()) throw new MediaNotFound()
+    const base = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }
+    const range = parseRange(rangeHeader, st.size)
+    if (range === 'bad') return { status: 416, headers: { ...base, 'content-range': `bytes */${st.size}` }, body: { kind: 'none' } }
+    if (range === null) return { status: 200, headers: { ...base, 'content-length': String(st.size) }, body: { kind: 'file', path, start: 0, end: st.size - 1 } }
+    return {
+      status: 206,
+      headers: { ...base, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${st.size}` },
+      body: { kind: 'file', path, start: range.start, end: range.end }
+    }
+  }
+
+  private async slot<T>(work: () => Promise<T>): Promise<T> {
+    // ffmpeg runs take turns: two at a time on this two-core class of machine.
+    while (this.running >= MAX_CONCURRENT_FFMPEG) await new Promise<void>((r) => this.waiting.push(r))
+    this.running++
+    try {
+      return await work()
+    } finally {
+      this.running--
+      this.waiting.shift()?.()
+    }
+  }
+
+  /** Makes segment `index` (and init.mp4 when missing), once even if asked for twice at the same time. */
+  private produce(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string): Promise<void> {
+    const key = `${dir}#${index}`
+    let p = this.inFlight.get(key)
+    if (!p) {
+      p = this.slot(() => this.makeSegment(folder, src, plan, index, dir)).finally(() => this.inFlight.delete(key))
+      this.inFlight.set(key, p)
+    }
+    return p
+  }
+
+  private async makeSegment(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string): Promise<void> {
+    const segName = `seg${index}.m4s`
+    const segPath = join(dir, segName)
+    const initPath = join(dir, 'init.mp4')
+    const have = async (p: string): Promise<boolean> => stat(p).then((s) => s.isFile(), () => false)
+    if ((await have(segPath)) && (await have(initPath))) return
+    const tools = await this.mediaTools()
+    await mkdir(dir, { recursive: true })
+    await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
+    const job = segmentJob(plan, index, { path: folder.evidencePath(src.sha256), demuxer: src.demuxer })
+    if (src.mode === 'transcode' && (src.demuxer === 'mov' || src.demuxer === 'matroska') && plan.segments[index]!.startS > plan.firstFrameS) {
+      // These containers seek exactly to a keyframe: decode from the keyframe at or before the
+      // segment, not a second earlier (hlsPlan's margin for MPEG-TS), which halves the work
+      // for short GOPs. The trim on the source timeline still starts at the segment.
+      const seg = plan.segments[index]!
+      const kf = src.probe.keyframes.filter((k) => k.timeS <= seg.startS + plan.frameDurationS / 4).at(-1)
+      if (kf) job.input = { ...job.input, seekS: Math.max(0, kf.timeS - plan.containerStartS) }
+    }
+    if (src.mode === 'transcode' && src.probe.video.width * src.probe.video.height >= 1600 * 900) {
+      // 1080p and up: libx264 ultrafast keeps up with playback on two cores, veryfast does not.
+      const at = job.outputArgs.indexOf('-preset')
+      if (at >= 0) job.outputArgs[at + 1] = 'ultrafast'
+    }
+    if (rawStream(src.demuxer)) {
+      // No seek index in a raw stream: decode from its start, timed by the declared rate.
+      const fr = src.probe.video.frameRate!
+      job.input = { ...job.input, seekS: undefined, frameRate: `${fr.num}/${fr.den}` }
+    }
+    const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}.mp4`)
+    this.stats.ffmpegRuns++
+    try {
+      const r = await runFfmpeg({ ffmpegPath: tools.ffmpeg, input: job.input, output: { kind: 'file', path: tmp }, outputArgs: job.outputArgs, timeoutMs: SEGMENT_TIMEOUT_MS })
+      if (r.exitCode !== 0) throw new Error(`ffmpeg could not make segment ${index}: ${stderrReason(r.stderr) || `exit ${r.exitCode ?? r.signal}`}`)
+      const { init, media } = splitFragmentedMp4(await readFile(tmp))
+      const base = `hls/${src.sha256}/${planKeyFor(src.mode)}`
+      const write = async (path: string, data: Uint8Array, rel: string, kind: string): Promise<void> => {
+        const part = `${path}.${randomBytes(4).toString('hex')}.part`
+        await writeFile(part, data, { flag: 'wx', mode: 0o444 })
+        await rename(part, path)
+        this.record(folder, { path: rel, kind, sha256: sha256Of(data), size: data.length, ffmpegVersion: tools.version, args: r.args, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 })
+      }
+      if (!(await have(initPath))) await write(initPath, init, `${base}/init.mp4`, 'hls-init')
+      await write(segPath, media, `${base}/${segName}`, 'hls-segment')
+    } finally {
+      await unlink(tmp).catch(() => undefined)
+    }
+  }
+
+  /** Custody and derived_media rows, written after queued write jobs without holding up the response. */
+  private record(folder: CaseFolder, rec: DerivedRecord): void {
+    const examiner = this.host.settings().examinerName
+    const p = this.host
+      .exclusive(async () => {
+        if (folder.db.open) recordDerived(folder.db, rec, examiner)
+      })
+      .catch((err: unknown) => console.error(`media: could not record derived/${rec.path}: ${(err as Error).message}`))
+      .finally(() => this.pending.delete(p))
+    this.pending.add(p)
+  }
+
+  /** A cached file with no record (e.g. the process stopped before writing it) gets one. */
+  private backfillRecord(folder: CaseFolder, src: MediaSource, rel: string, path: string): void {
+    if (derivedRecorded(folder.db, rel)) return
+    const p = (async () => {
+      const tools = await this.mediaTools()
+      const data = await readFile(path)
+      this.record(folder, { path: rel, kind: rel.endsWith('init.mp4') ? 'hls-init' : 'hls-segment', sha256: sha256Of(data), size: data.length, ffmpegVersion: tools.version, args: ['(found in cache; arguments not known)'], sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 })
+    })().catch(() => undefined)
+    this.pending.add(p)
+    void p.finally(() => this.pending.delete(p))
+  }
+
+  /** The frame shown at `positionUs` into a file, as a PNG in derived/stills/, recorded with custody. */
+  async saveStill(folder: CaseFolder, fileId: number, positionUs: number): Promise<{ path: string; url: string; sha256: string }> {
+    const row = folder.db.prepare('SELECT e.sha256 FROM video_file f JOIN evidence e ON e.id = f.evidence_id WHERE f.id = ?').get(fileId) as { sha256: string } | undefined
+    if (!row) throw new MediaNotFound()
+    const src = sourceBySha(folder, row.sha256)
+    const tools = await this.mediaTools()
+    const fr = src.probe.video.frameRate
+    const frameS = fr ? fr.den / fr.num : 1 / 25
+    const startS = src.probe.video.startTimeS ?? 0
+    const containerStartS = src.probe.containerStartS ?? startS
+    // The frame whose interval holds the position: seek a quarter frame before its start.
+    const n = Math.floor(positionUs / 1e6 / frameS + 1e-6)
+    const seekS = Math.max(0, startS + n * frameS - frameS / 4 - containerStartS)
+    const raw = rawStream(src.demuxer)
+    const r = await this.slot(() => {
+      this.stats.ffmpegRuns++
+      return runFfmpeg({
+        ffmpegPath: tools.ffmpeg,
+        input: { path: folder.evidencePath(src.sha256), demuxer: src.demuxer, ...(raw ? { frameRate: fr ? `${fr.num}/${fr.den}` : '25' } : { seekS }) },
+        output: { kind: 'stdout', maxBytes: 64 * 1024 * 1024 },
+        outputArgs: ['-map', '0:v:0', ...(raw ? ['-vf', `trim=start=${(n * frameS - frameS / 4).toFixed(6)}`] : []), '-frames:v', '1', '-c:v', 'png', '-f', 'image2pipe'],
+        timeoutMs: 60_000
+      })
+    })
+    if (r.exitCode !== 0 || r.stdout.length === 0) throw new Error(`ffmpeg could not extract the frame: ${stderrReason(r.stderr)}`)
+    const name = `${src.sha256.slice(0, 16)}-${positionUs}.png`
+    const dir = join(folder.layout.derived, 'stills')
+    await mkdir(dir, { recursive: true })
+    const path = await confined(folder.layout.derived, ['stills', name])
+    // Same file and position make the same still: an existing one (read-only) is kept.
+    if (!(await stat(path).then(() => true, () => false))) {
+      const fh = await open(path, 'wx', 0o444)
+      try {
+        await fh.writeFile(r.stdout)
+      } finally {
+        await fh.close()
+      }
+    }
+    const sha256 = sha256Of(r.stdout)
+    const examiner = this.host.settings().examinerName
+    await this.host.exclusive(async () =>
+      recordDerived(folder.db, { path: `stills/${name}`, kind: 'still', sha256, size: r.stdout.length, ffmpegVersion: tools.version, args: r.args, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 }, examiner)
+    )
+    return { path, url: `/media/stills/${name}`, sha256 }
+  }
+}
+
+function text(status: number, message: string): MediaResponse {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: { kind: 'buffer', data: Buffer.from(`${message}\n`) } }
+}
+
+/** Reads the body of a response into memory (segments are small): for Electron's protocol handler. */
+export async function mediaBodyBytes(body: MediaBody): Promise<Buffer | null> {
+  if (body.kind === 'none') return null
+  if (body.kind === 'buffer') return body.data
+  const fh = await open(body.path, 'r')
+  try {
+    const buf = Buffer.alloc(body.end - body.start + 1)
+    const { bytesRead } = await fh.read(buf, 0, buf.length, body.start)
+    return buf.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
+  }
+}
+
+/** Writes a response to a Node HTTP response: for the web host. */
+export async function writeMediaResponse(res: import('node:http').ServerResponse, r: MediaResponse): Promise<void> {
+  res.writeHead(r.status, r.headers)
+  if (r.body.kind === 'none') return void res.end()
+  if (r.body.kind === 'buffer') return void res.end(r.body.data)
+  const { createReadStream } = await import('node:fs')
+  const { pipeline } = await import('node:stream/promises')
+  await pipeline(createReadStream(r.body.path, { start: r.body.start, end: r.body.end }), res)
+}

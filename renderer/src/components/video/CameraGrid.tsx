@@ -1,0 +1,120 @@
+// The camera grid on the timeline screen: up to four cameras following the shared cursor,
+// with play/pause, frame steps and a "go to" time. The first shown camera with footage at
+// the cursor leads playback (moves the cursor); with no footage anywhere a clock does.
+import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import type { CameraInfo } from '@shared/contracts/video'
+import { isoToMicros, microsToIso } from '@shared/time'
+import { api } from '../../api/client'
+import { errorMessage } from '../ErrorBanner'
+import { cursor, useCursor } from '../../state/cursorStore'
+import { CameraPlayer, fileAt } from './CameraPlayer'
+
+const MAX_CAMERAS = 4
+
+export function CameraGrid(props: { onError?: (m: string) => void }) {
+  const onError = props.onError ?? ((m: string) => console.error(m))
+  const [cameras, setCameras] = useState<CameraInfo[]>([])
+  const [shown, setShown] = useState<number[] | null>(null)
+  const [goTo, setGoTo] = useState('')
+  const state = useCursor()
+
+  const refresh = useCallback(() => {
+    api().call('cameras.list', {}).then(setCameras, (e: unknown) => onError(errorMessage(e)))
+  }, [])
+  useEffect(() => {
+    refresh()
+    return api().onEvent((e) => {
+      if (e.type === 'case.changed') refresh()
+    })
+  }, [refresh])
+
+  const placed = cameras.filter((c) => c.files.some((f) => f.startUs !== null))
+  const visible = (shown ?? placed.slice(0, MAX_CAMERAS).map((c) => c.id)).map((id) => cameras.find((c) => c.id === id)).filter((c): c is CameraInfo => !!c)
+  const leadId = state.timeUs !== null ? (visible.find((c) => fileAt(c, state.timeUs!) !== null)?.id ?? null) : null
+
+  // No camera has footage at the cursor: a clock keeps playback moving through the gap.
+  useEffect(() => {
+    if (state.rate === 0 || (leadId !== null && state.rate > 0)) return
+    let last = performance.now()
+    let handle = 0
+    const step = (now: number): void => {
+      const s = cursor.get()
+      if (s.timeUs !== null) cursor.setTime(s.timeUs + (now - last) * 1000 * s.rate, s.rate > 0 ? 'video' : 'keyboard')
+      last = now
+      handle = requestAnimationFrame(step)
+    }
+    handle = requestAnimationFrame(step)
+    return () => cancelAnimationFrame(handle)
+  }, [state.rate, leadId])
+
+  if (placed.length === 0) return null
+
+  const toggle = (id: number): void => {
+    const ids = visible.map((c) => c.id)
+    setShown(ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id].slice(-MAX_CAMERAS))
+  }
+  const submitGoTo = (e: FormEvent): void => {
+    e.preventDefault()
+    const us = isoToMicros(goTo.trim())
+    if (us === null) return onError(`"${goTo}" is not a time: write ISO 8601 UTC such as 2024-03-05T14:30:01.500Z.`)
+    cursor.pause()
+    cursor.setTime(us, 'keyboard')
+  }
+  const first = placed.flatMap((c) => c.files).find((f) => f.startUs !== null)
+  // The scrubber spans the footage of the cameras shown; dragging it moves the cursor like the timeline does.
+  const starts = visible.map((c) => c.track.startUs).filter((x): x is number => x !== null)
+  const ends = visible.map((c) => c.track.endUs).filter((x): x is number => x !== null)
+  const span = starts.length ? { from: Math.min(...starts), to: Math.max(...ends) } : null
+
+  return (
+    <section className="card camera-grid" aria-label="Video">
+      <div className="toolbar">
+        <button type="button" onClick={() => (state.timeUs === null && first?.startUs != null ? cursor.setTime(first.startUs, 'keyboard') : cursor.togglePlay())} aria-label={state.rate === 0 ? 'Play' : 'Pause'}>
+          {state.rate === 0 ? '▶ Play' : '❚❚ Pause'}
+        </button>
+        <button type="button" onClick={() => cursor.stepFrames(-1)} aria-label="Previous frame" disabled={state.timeUs === null}>
+          ◀|
+        </button>
+        <button type="button" onClick={() => cursor.stepFrames(1)} aria-label="Next frame" disabled={state.timeUs === null}>
+          |▶
+        </button>
+        <form onSubmit={submitGoTo} className="row">
+          <label>
+            Go to time (UTC)
+            <input value={goTo} onChange={(e) => setGoTo(e.target.value)} placeholder="2024-03-05T14:30:01.500Z" aria-label="Go to time" />
+          </label>
+          <button type="submit">Go</button>
+        </form>
+        <span className="cursor-readout" role="status" aria-label="Camera cursor time">
+          {state.timeUs !== null ? microsToIso(Math.round(state.timeUs)) : '—'}
+          {state.rate !== 0 ? ` · playing ${state.rate}×` : ''}
+        </span>
+      </div>
+      {span && (
+        <input
+          type="range"
+          className="scrubber"
+          aria-label="Scrub footage"
+          min={span.from}
+          max={span.to}
+          step={state.frameUs}
+          value={Math.min(Math.max(state.timeUs ?? span.from, span.from), span.to)}
+          onChange={(e) => cursor.setTime(Number(e.target.value), 'timeline')}
+        />
+      )}
+      <fieldset className="row">
+        <legend>Cameras shown (up to {MAX_CAMERAS})</legend>
+        {placed.map((c) => (
+          <label key={c.id}>
+            <input type="checkbox" checked={visible.some((v) => v.id === c.id)} onChange={() => toggle(c.id)} /> {c.name}
+          </label>
+        ))}
+      </fieldset>
+      <div className="camera-tiles">
+        {visible.map((c) => (
+          <CameraPlayer key={c.id} camera={c} lead={c.id === leadId} onError={onError} />
+        ))}
+      </div>
+    </section>
+  )
+}

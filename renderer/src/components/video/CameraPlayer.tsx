@@ -1,0 +1,250 @@
+// One camera following the shared wall-clock cursor. The file covering the cursor instant
+// (camera offset already in its corrected start) is played through hls.js from the
+// /media/ playlist; the position in it is the cursor minus the file's start, snapped to
+// the middle of the frame whose interval holds the instant, so the frame shown is the one
+// recorded at that instant. While the cursor plays, the lead camera drives it from the
+// video's own time; other cursor moves seek (throttled while dragging).
+import Hls from 'hls.js'
+import { useEffect, useRef, useState } from 'react'
+import type { CameraInfo, PlaylistInfo, VideoFileInfo } from '@shared/contracts/video'
+import { microsToIso } from '@shared/time'
+import { api } from '../../api/client'
+import { errorMessage } from '../ErrorBanner'
+import { cursor, useCursor } from '../../state/cursorStore'
+
+/** Seeks at most this often while the cursor is dragged: rapid seeks break hls.js parsing. */
+const SEEK_THROTTLE_MS = 120
+
+export function fileAt(camera: CameraInfo, us: number): VideoFileInfo | null {
+  // Earliest-starting file wins through an overlap, as tracks.ts footageAt does.
+  let best: VideoFileInfo | null = null
+  for (const f of camera.files) {
+    if (f.startUs === null || f.endUs === null) continue
+    if (f.startUs <= us && us < f.endUs && (!best || f.startUs < best.startUs!)) best = f
+  }
+  return best
+}
+
+interface Loaded {
+  file: VideoFileInfo
+  playlist: PlaylistInfo
+  hls: Hls
+  /** Presentation delay of the first frame after the first loaded fragment's start; null until measured. */
+  delayS: number | null
+  /** A freshly loaded file is positioned once whatever moved the cursor. */
+  seeked: boolean
+}
+
+export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError: (m: string) => void }) {
+  const { camera, lead } = props
+  const state = useCursor()
+  const videoRef = useRef<HTMLVideoElement>(null)
+  const loadedRef = useRef<Loaded | null>(null)
+  const [loadedId, setLoadedId] = useState<number | null>(null)
+  const [message, setMessage] = useState<string | null>(null)
+  const lastSeek = useRef({ at: 0, timer: 0 as number | ReturnType<typeof setTimeout>, pending: null as number | null })
+  const seekRef = useRef<(us: number) => void>(() => undefined)
+  const file = state.timeUs !== null ? fileAt(camera, state.timeUs) : null
+
+  // Load the file covering the cursor (a new hls.js instance per file).
+  useEffect(() => {
+    const video = videoRef.current
+    if (!video || !file) return
+    if (loadedRef.current?.file.id === file.id) return
+    let cancelled = false
+    api()
+      .call('video.playlist', { fileId: file.id })
+      .then((playlist) => {
+        if (cancelled) return
+        loadedRef.current?.hls.destroy()
+        const hls = new Hls({ maxFragLookUpTolerance: 0, enableWorker: false, startPosition: 0, backBufferLength: 30, maxBufferLength: 20 })
+        // A parsed fragment may move the media time of the frame wanted: seek again, paused only.
+        hls.on(Hls.Events.FRAG_BUFFERED, (_e, data) => {
+          const l = loadedRef.current
+          if (l && l.hls === hls && l.delayS === null && data.frag.type === 'main') {
+            // The first fragment in: its buffered range starts at its first presented frame.
+            const playlistStart = planStarts[data.frag.sn as number] ?? 0
+            let delay = 0
+            for (let i = 0; i < video.buffered.length; i++) {
+              const d = video.buffered.start(i) - playlistStart
+              if (d > -0.001 && d < 1) delay = Math.max(0, d)
+            }
+            l.delayS = delay
+            video.dataset.delayS = String(delay)
+          }
+          const c = cursor.get()
+          if (c.timeUs !== null && (c.rate === 0 || c.origin !== 'video')) seekRef.current(c.timeUs)
+        })
+        hls.on(Hls.Events.ERROR, (_e, data) => {
+          if (data.fatal) setMessage(`Playback failed: ${data.details}`)
+        })
+        // Playlist start of each segment, before hls.js rewrites fragment starts from parsed data.
+        const planStarts: number[] = []
+        hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
+          if (planStarts.length === 0) for (const f of data.details.fragments) planStarts[f.sn as number] = f.start
+        })
+        hls.loadSource(playlist.url)
+        hls.attachMedia(video)
+        loadedRef.current = { file, playlist, hls, delayS: null, seeked: false }
+        video.dataset.fileId = String(file.id)
+        setLoadedId(file.id)
+      }, (e: unknown) => props.onError(errorMessage(e)))
+    return () => {
+      cancelled = true
+    }
+  }, [file?.id])
+
+  useEffect(
+    () => () => {
+      loadedRef.current?.hls.destroy()
+      loadedRef.current = null
+    },
+    []
+  )
+
+  // Wall clock ↔ media time. hls.js puts the decode start of the first fragment it loads
+  // at that fragment's playlist start; with B-frames the first frame is presented a little
+  // later (0.08 s for libx264 at 25 fps). Every segment shares one timeline, so one delay,
+  // measured from the buffered range once that first fragment is in, maps the whole file:
+  // media time = (wall clock − first frame's wall clock) + delay.
+  const mediaTimeFor = (us: number): number | null => {
+    const l = loadedRef.current
+    if (!l) return null
+    const frameS = l.playlist.frameUs / 1e6
+    // The frame whose interval holds the instant, aimed at its middle.
+    const n = Math.floor((us - l.playlist.startUs) / l.playlist.frameUs + 1e-6)
+    return n * frameS + (l.delayS ?? 0) + frameS / 2
+  }
+  const wallClockFor = (t: number): number | null => {
+    const l = loadedRef.current
+    if (!l) return null
+    return Math.round(l.playlist.startUs + (t - (l.delayS ?? 0)) * 1e6)
+  }
+
+  /**
+   * Seeks to the frame recorded at `us`. hls.js learns a fragment's real first presentation
+   * time only once it has parsed it (B-frames put the first frame after the fragment's decode
+   * start), so a seek made before that is repeated when the fragment is buffered; the frame
+   * is reported shown (data-shown-us) only after a seek on a parsed fragment.
+   */
+  const seekTo = (us: number): void => {
+    const video = videoRef.current
+    const l = loadedRef.current
+    if (!video || !l) return
+    const target = mediaTimeFor(us)
+    if (target === null) return
+    const exact = l.delayS !== null
+    lastSeek.current.at = performance.now()
+    lastSeek.current.pending = us
+    if (Math.abs(video.currentTime - target) < 1e-4 && exact && !video.seeking) {
+      video.dataset.shownUs = String(us)
+      return
+    }
+    video.dataset.shownUs = ''
+    video.addEventListener(
+      'seeked',
+      () => {
+        if (exact && lastSeek.current.pending === us) video.dataset.shownUs = String(us)
+      },
+      { once: true }
+    )
+    video.currentTime = target
+  }
+  useEffect(() => {
+    seekRef.current = seekTo
+  })
+
+  // Follow the cursor: seek when someone else moved it (or when paused).
+  useEffect(() => {
+    const video = videoRef.current
+    const l = loadedRef.current
+    if (!video || !l || !file || l.file.id !== file.id || state.timeUs === null) return
+    if (state.rate !== 0 && state.origin === 'video' && l.seeked) {
+      // Playing: only correct a camera that drifted more than a few frames.
+      const wall = wallClockFor(video.currentTime)
+      if (lead || wall === null || Math.abs(wall - state.timeUs) < 4 * l.playlist.frameUs) return
+    }
+    const us = state.timeUs
+    l.seeked = true
+    clearTimeout(lastSeek.current.timer)
+    const wait = SEEK_THROTTLE_MS - (performance.now() - lastSeek.current.at)
+    if (wait <= 0 || state.origin !== 'timeline') seekTo(us)
+    else lastSeek.current.timer = setTimeout(() => seekTo(us), wait)
+  }, [state.timeUs, state.origin, loadedId])
+
+  // Play / pause with the cursor's rate; the lead camera reports its frame duration.
+  useEffect(() => {
+    const video = videoRef.current
+    const l = loadedRef.current
+    if (!video || !l || !file) return
+    if (lead) cursor.setFrameDuration(l.playlist.frameUs)
+    if (state.rate > 0) {
+      video.playbackRate = state.rate
+      void video.play().catch(() => undefined)
+    } else video.pause()
+  }, [state.rate, loadedId, lead, file?.id])
+
+  // The lead camera moves the cursor from each presented frame while playing.
+  useEffect(() => {
+    const video = videoRef.current
+    if (!video || !lead) return
+    let handle = 0
+    const tick = (): void => {
+      const s = cursor.get()
+      if (s.rate > 0 && !video.paused) {
+        const wall = wallClockFor(video.currentTime)
+        if (wall !== null) cursor.setTime(wall, 'video')
+      }
+      handle = video.requestVideoFrameCallback(tick)
+    }
+    handle = video.requestVideoFrameCallback(tick)
+    // At the end of the file, hand the cursor on to its end: the next file (or the gap clock) takes over.
+    const onEnded = (): void => {
+      const l = loadedRef.current
+      if (l && cursor.get().rate > 0 && l.file.endUs !== null) cursor.setTime(l.file.endUs, 'video')
+    }
+    video.addEventListener('ended', onEnded)
+    return () => {
+      video.cancelVideoFrameCallback(handle)
+      video.removeEventListener('ended', onEnded)
+    }
+  }, [lead, loadedId])
+
+  const saveStill = (): void => {
+    const l = loadedRef.current
+    const video = videoRef.current
+    if (!l || !video) return
+    const wall = state.timeUs ?? wallClockFor(video.currentTime)
+    if (wall === null) return
+    api()
+      .call('video.still', { fileId: l.file.id, positionUs: Math.max(0, wall - l.playlist.startUs) })
+      .then((r) => setMessage(`Still saved: derived/${r.url.replace('/media/', '')} (SHA-256 ${r.sha256.slice(0, 12)}…)`), (e: unknown) => props.onError(errorMessage(e)))
+  }
+
+  return (
+    <figure className="camera-player" aria-label={`Camera ${camera.name}`}>
+      <figcaption>
+        <strong>{camera.name}</strong>{' '}
+        <span className="muted">
+          {camera.clockOffsetUs !== 0 ? `offset ${camera.clockOffsetUs > 0 ? '+' : ''}${camera.clockOffsetUs / 1e6} s · ` : ''}
+          {file ? `${file.fileName} (${file.codec}${file.playback === 'transcode' ? ', transcoded' : ''})` : ''}
+        </span>
+      </figcaption>
+      <div className="camera-frame">
+        <video ref={videoRef} muted playsInline aria-label={`Video of ${camera.name}`} hidden={!file} />
+        {!file && (
+          <p className="no-footage" role="note">
+            No footage at this time
+            {state.timeUs !== null ? ` (${microsToIso(state.timeUs)})` : ''}
+          </p>
+        )}
+      </div>
+      <div className="row">
+        <button type="button" onClick={saveStill} disabled={!file} aria-label={`Save still of ${camera.name}`}>
+          Save still
+        </button>
+        {message && <span className="muted" role="status">{message}</span>}
+      </div>
+    </figure>
+  )
+}

@@ -1,0 +1,93 @@
+// `npm run bench -- video`: time to first frame of a remuxed (H.264) and a transcoded
+// (HEVC) segment through the media server (playlist + init + first segment, cold cache,
+// after one warm-up of ffmpeg itself), and transcode speed of 1080p HEVC against real
+// time, segment by segment as a player asks for them (one at a time) and two at a time
+// (the server's limit). Goal: transcoding keeps up with 1× playback (ratio ≥ 1).
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { CaseFolder } from '../../electron/core/case/caseFolder'
+import { acquireEvidence } from '../../electron/core/case/intake'
+import { MediaServer } from '../../electron/core/media/mediaServer'
+import { importVideoEvidence, type VideoImportOutcome } from '../../electron/core/media/videoStore'
+import type { BenchResult } from './benchUtil'
+
+const FFMPEG = process.env.IWB_TEST_FFMPEG ?? '/usr/bin/ffmpeg'
+const FFPROBE = process.env.IWB_TEST_FFPROBE ?? '/usr/bin/ffprobe'
+const SECONDS = 12
+
+function makeClip(path: string, codec: 'h264' | 'hevc'): void {
+  const enc =
+    codec === 'h264'
+      ? ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', '-pix_fmt', 'yuv420p']
+      : ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'keyint=50:min-keyint=50:scenecut=0:log-level=error', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p']
+  execFileSync(FFMPEG, ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=s=1920x1080:r=25:d=${SECONDS}`, ...enc, '-metadata', 'creation_time=2024-03-05T14:30:00Z', path])
+}
+
+export async function benchVideo(work: string): Promise<BenchResult> {
+  const h264Path = join(work, 'cam-1080p-h264.mp4')
+  const hevcPath = join(work, 'cam-1080p-hevc.mp4')
+  makeClip(h264Path, 'h264')
+  makeClip(hevcPath, 'hevc')
+  const folder = CaseFolder.create(join(work, 'case'), { name: 'bench', examiner: 'bench', timeZone: 'UTC' })
+  const tools = { ffmpeg: FFMPEG, ffprobe: FFPROBE }
+  const add = async (path: string): Promise<VideoImportOutcome> => {
+    const a = await acquireEvidence(folder, { path }, { examiner: 'bench' })
+    return importVideoEvidence(folder, a.evidence!.id, { examiner: 'bench', tools, caseZone: 'UTC' })
+  }
+  const h264 = await add(h264Path)
+  const hevc = await add(hevcPath)
+  const server = new MediaServer({
+    currentCase: () => folder,
+    settings: () => ({ ffmpegPath: FFMPEG, ffprobePath: FFPROBE, examinerName: 'bench' }),
+    exclusive: (w) => w()
+  })
+  const base = (o: VideoImportOutcome): string => `/media/hls/${o.file!.sha256}/${o.file!.playback === 'remux' ? 'remux-4' : 'transcode-2'}`
+  const get = async (path: string): Promise<void> => {
+    const r = await server.handle('GET', path, undefined)
+    if (r.status !== 200) throw new Error(`${path}: ${r.status}`)
+  }
+  await server.mediaTools()
+  await get(`${base(h264)}/seg2.m4s`) // warm-up: fluent-ffmpeg's capability check, page cache
+
+  const firstFrame = async (o: VideoImportOutcome, seg: number): Promise<number> => {
+    const t = performance.now()
+    await get(`${base(o)}/index.m3u8`)
+    await get(`${base(o)}/init.mp4`) // made with the segment
+    await get(`${base(o)}/seg${seg}.m4s`)
+    return performance.now() - t
+  }
+  const remuxMs = await firstFrame(h264, 0)
+  const transcodeMs = await firstFrame(hevc, 0)
+
+  // Sequential transcode of the remaining HEVC segments, then the same file's segments two at a time on a fresh plan folder.
+  const segments = Math.ceil(SECONDS / 2)
+  let t = performance.now()
+  for (let i = 1; i < segments; i++) await get(`${base(hevc)}/seg${i}.m4s`)
+  const seqS = (performance.now() - t) / 1000
+  const seqRatio = ((segments - 1) * 2) / seqS
+  // Parallel: a second copy of the clip (a different hash, so nothing is cached).
+  const hevc2Path = join(work, 'cam-1080p-hevc-2.mp4')
+  execFileSync(FFMPEG, ['-nostdin', '-v', 'error', '-y', '-i', hevcPath, '-c', 'copy', '-metadata', 'title=copy', hevc2Path])
+  const hevc2 = await add(hevc2Path)
+  t = performance.now()
+  await Promise.all(Array.from({ length: segments }, (_, i) => get(`${base(hevc2)}/seg${i}.m4s`)))
+  const parS = (performance.now() - t) / 1000
+  const parRatio = (segments * 2) / parS
+  await server.idle()
+  folder.close()
+  const ratio = Math.max(seqRatio, parRatio)
+  return {
+    name: '1080p25 HEVC → H.264 transcode speed vs real time (media server; libx264 ultrafast at 1080p)',
+    goal: 'ratio ≥ 1.0 (keeps up with 1× playback)',
+    ratio,
+    pass: ratio >= 1,
+    details: {
+      'time to first frame, remux H.264 1080p (playlist+init+seg0) ms': Math.round(remuxMs),
+      'time to first frame, transcode HEVC 1080p (playlist+init+seg0) ms': Math.round(transcodeMs),
+      'transcode, one segment at a time: × real time': seqRatio.toFixed(2),
+      'transcode, two at a time: × real time': parRatio.toFixed(2),
+      'clip seconds': SECONDS,
+      'segment seconds (transcode)': 2
+    }
+  }
+}
