@@ -1,0 +1,138 @@
+// What every rule gets: the case database with two small working tables built once per run
+// (granted badge events mapped to people, and the identities linked to each person), the
+// settings, the camera lookup; and what every rule returns: finding drafts.
+import type { RuleId, RuleSettings, Severity } from '@shared/contracts/correlation'
+import type { Db } from '../../case/database'
+import type { CameraLookup } from '../cameraLookup'
+import { SITE_SQL } from '../places'
+
+export interface RuleContext {
+  db: Db
+  settings: RuleSettings
+  cameras: CameraLookup
+}
+
+export interface FindingDraft {
+  rule: RuleId
+  /** Stable across reruns: rule, subject and the first supporting event. */
+  key: string
+  severity: Severity
+  tsUs: number
+  endUs: number
+  title: string
+  explanation: string
+  subjects: string[]
+  eventIds: number[]
+  cameras: string[]
+  /** The person ↔ identity links the finding rests on ([person key, identity]). */
+  links: [string, string][]
+}
+
+export interface Rule {
+  id: RuleId
+  run(ctx: RuleContext): FindingDraft[]
+}
+
+export const MIN_US = 60 * 1_000_000
+export const HOUR_US = 60 * MIN_US
+
+/**
+ * corr_badge: granted badge events with the person they belong to (by card, else by name).
+ * corr_ident: every identity linked to a person and not rejected, with whether it is confirmed.
+ * Both are TEMP tables: they live for this connection's run only.
+ */
+export function prepareWorkingTables(db: Db): void {
+  db.exec(`
+    DROP TABLE IF EXISTS temp.corr_badge;
+    DROP TABLE IF EXISTS temp.corr_ident;
+    CREATE TEMP TABLE corr_badge AS
+      SELECT e.id AS id, e.ts AS ts, COALESCE(c.person_id, n.person_id) AS person_id, e.location AS location, ${SITE_SQL('e.location')} AS site
+        FROM event e
+        LEFT JOIN person_credential c ON c.kind = 'card' AND c.value = e.actor_id
+        LEFT JOIN person_credential n ON n.kind = 'name' AND n.value = e.actor
+       WHERE e.category = 'access' AND e.action = 'granted' AND (c.person_id IS NOT NULL OR n.person_id IS NOT NULL);
+    CREATE INDEX temp.corr_badge_by_person ON corr_badge(person_id, ts);
+    CREATE INDEX temp.corr_badge_by_ts ON corr_badge(ts);
+    CREATE TEMP TABLE corr_ident AS
+      SELECT p.id AS person_id, p.key AS person_key, p.name AS person_name, l.identity_value AS value, l.status = 'confirmed' AS confirmed
+        FROM person_link l JOIN person p ON p.key = l.person_key
+       WHERE l.status <> 'rejected';
+    CREATE INDEX temp.corr_ident_by_value ON corr_ident(value);
+    CREATE INDEX temp.corr_ident_by_person ON corr_ident(person_id);
+  `)
+}
+
+export function personNames(db: Db): Map<number, { key: string; name: string }> {
+  return new Map((db.prepare('SELECT id, key, name FROM person').all() as { id: number; key: string; name: string }[]).map((p) => [p.id, p]))
+}
+
+/** The identities of each person (for the "unconfirmed link" marker). */
+export function personIdentities(db: Db): Map<number, { value: string; confirmed: boolean; key: string }[]> {
+  const out = new Map<number, { value: string; confirmed: boolean; key: string }[]>()
+  for (const r of db.prepare('SELECT person_id, person_key, value, confirmed FROM corr_ident').all() as { person_id: number; person_key: string; value: string; confirmed: number }[]) {
+    const list = out.get(r.person_id) ?? []
+    list.push({ value: r.value, confirmed: r.confirmed === 1, key: r.person_key })
+    out.set(r.person_id, list)
+  }
+  return out
+}
+
+const PRIVATE = [/^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^127\./, /^169\.254\./, /^::1$/, /^f[cd][0-9a-f]{2}:/i, /^fe80:/i]
+export function isPrivateIp(ip: string | null): boolean {
+  return ip === null || PRIVATE.some((re) => re.test(ip))
+}
+
+export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const r = (d: number): number => (d * Math.PI) / 180
+  const a = Math.sin(r(lat2 - lat1) / 2) ** 2 + Math.cos(r(lat1)) * Math.cos(r(lat2)) * Math.sin(r(lon2 - lon1) / 2) ** 2
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)))
+}
+
+/** Local wall-clock parts of a UTC instant in a zone; offsets are cached per zone and hour. */
+export class LocalClock {
+  private readonly offsets = new Map<string, number>()
+  private readonly formats = new Map<string, Intl.DateTimeFormat>()
+
+  parts(us: number, zone: string): { minuteOfDay: number; isoWeekday: number; date: string } {
+    const hourKey = `${zone}|${Math.floor(us / HOUR_US)}`
+    let offsetMin = this.offsets.get(hourKey)
+    if (offsetMin === undefined) {
+      let f = this.formats.get(zone)
+      if (!f) {
+        f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+        this.formats.set(zone, f)
+      }
+      const hourStartMs = Math.floor(us / HOUR_US) * 3_600_000
+      const p = Object.fromEntries(f.formatToParts(new Date(hourStartMs)).map((x) => [x.type, x.value]))
+      const localMs = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute))
+      offsetMin = Math.round((localMs - hourStartMs) / 60_000)
+      this.offsets.set(hourKey, offsetMin)
+    }
+    const local = new Date(Math.floor(us / 1000) + offsetMin * 60_000)
+    const wd = local.getUTCDay()
+    return {
+      minuteOfDay: local.getUTCHours() * 60 + local.getUTCMinutes(),
+      isoWeekday: wd === 0 ? 7 : wd,
+      date: local.toISOString().slice(0, 10)
+    }
+  }
+}
+
+export const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
+
+/** Splits time-ordered items into bursts: runs whose neighbours are at most `gapUs` apart. */
+export function bursts<T extends { ts: number }>(items: T[], gapUs: number): T[][] {
+  const out: T[][] = []
+  let cur: T[] = []
+  for (const it of items) {
+    if (cur.length && it.ts - cur[cur.length - 1]!.ts > gapUs) {
+      out.push(cur)
+      cur = []
+    }
+    cur.push(it)
+  }
+  if (cur.length) out.push(cur)
+  return out
+}
+
+export const fmtMinutes = (m: number): string => (m >= 60 && m % 60 === 0 ? `${m / 60} h` : `${m} min`)
