@@ -7,13 +7,15 @@ import type { BenchResult } from './benchUtil'
 import { benchEvtx } from './evtxBench'
 import { benchImport } from './importBench'
 import { benchIntake } from './intakeBench'
+import { benchRules } from './rulesBench'
 import { benchTimeline } from './timelineBench'
 
 const benches: Record<string, (work: string) => Promise<BenchResult>> = {
   intake: (w) => benchIntake(w),
   import: (w) => benchImport(w),
   evtx: (w) => benchEvtx(w),
-  timeline: (w) => benchTimeline(w)
+  timeline: (w) => benchTimeline(w),
+  rules: (w) => benchRules(w)
 }
 
 async function main(): Promise<void> {

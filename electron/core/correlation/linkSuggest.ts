@@ -71,9 +71,31 @@ export function suggestLinks(people: LinkPerson[], identities: string[]): LinkSu
     const k = `${n.first[0]}|${n.last}`
     initials.set(k, (initials.get(k) ?? 0) + 1)
   }
+  // Candidates by surname, employee id and card, so a case with thousands of people and
+  // accounts is not compared pair by pair.
+  const bySurname = new Map<string, LinkPerson[]>()
+  const byId = new Map<string, LinkPerson[]>()
+  const push = (m: Map<string, LinkPerson[]>, k: string, p: LinkPerson): void => {
+    const l = m.get(k)
+    if (l) l.push(p)
+    else m.set(k, [p])
+  }
+  for (const p of people) {
+    const n = normaliseName(p.name)
+    if (n) push(bySurname, n.last, p)
+    if (p.employeeId) push(byId, fold(p.employeeId), p)
+    for (const c of p.cards) push(byId, fold(c), p)
+  }
   const out: LinkSuggestion[] = []
   for (const identity of identities) {
-    for (const person of people) {
+    const acct = parseAccount(identity)
+    const candidates = new Set<LinkPerson>(byId.get(fold(acct.local)) ?? [])
+    const words = [...acct.parts, ...identity.split(/\s+/).map(fold)]
+    for (const w of words) {
+      // A surname is a whole part ("john.smith") or the end of a single token ("jsmith").
+      for (let i = 0; i + 2 <= w.length; i++) for (const p of bySurname.get(w.slice(i)) ?? []) candidates.add(p)
+    }
+    for (const person of candidates) {
       const m = matchAccount(person, identity)
       if (!m) continue
       if (m.initialKey && (initials.get(m.initialKey) ?? 0) > 1) continue

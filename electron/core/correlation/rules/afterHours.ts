@@ -1,13 +1,34 @@
 // Rule 3: granted access outside the site's working hours or on a non-working day (in the
 // site's own time zone; sites and hours are settings).
+import type { SiteSettings } from '@shared/contracts/correlation'
 import { microsToIso } from '@shared/time'
 import { siteSettings } from '../ruleSettings'
-import { LocalClock, minutesOf, personNames, type FindingDraft, type Rule } from './common'
+import { HOUR_US, LocalClock, minutesOf, personNames, type FindingDraft, type Rule } from './common'
 
 export const afterHours: Rule = {
   id: 'after-hours',
   run({ db, settings }) {
-    const rows = db.prepare('SELECT id, ts, person_id, location, site FROM corr_badge ORDER BY person_id, ts').all() as {
+    // SQL keeps only badges that are outside hours at some UTC offset the site's zone has in
+    // the case's time span (a zone has one or two); the exact check in the zone follows below.
+    const span = db.prepare('SELECT MIN(ts) AS lo, MAX(ts) AS hi FROM corr_badge').get() as { lo: number | null; hi: number | null }
+    if (span.lo === null || span.hi === null) return []
+    const clock0 = new LocalClock()
+    const certainlyIn = (s: SiteSettings): string => {
+      const offsets = new Set<number>()
+      for (let t = span.lo!; t <= span.hi! + 6 * HOUR_US; t += 6 * HOUR_US) offsets.add(clock0.offsetMinutes(Math.min(t, span.hi!), s.timeZone))
+      const start = minutesOf(s.workStart)
+      const end = minutesOf(s.workEnd)
+      return [...offsets]
+        .map((o) => {
+          const m = `((ts / 60000000 + ${o}) % 1440)`
+          const hours = start <= end ? `${m} >= ${start} AND ${m} < ${end}` : `(${m} >= ${start} OR ${m} < ${end})`
+          return `(${hours} AND ((ts / 60000000 + ${o}) / 1440 + 3) % 7 + 1 IN (${s.workDays.join(', ') || '0'}))`
+        })
+        .join(' AND ')
+    }
+    const cases = Object.entries(settings.sites).map(([name, s]) => `WHEN '${name.replace(/'/g, "''")}' THEN ${certainlyIn(s)}`)
+    const inHoursSql = cases.length ? `CASE site ${cases.join(' ')} ELSE ${certainlyIn(siteSettings(settings, null))} END` : certainlyIn(siteSettings(settings, null))
+    const rows = db.prepare(`SELECT id, ts, person_id, location, site FROM corr_badge WHERE NOT (${inHoursSql}) ORDER BY person_id, ts`).all() as {
       id: number; ts: number; person_id: number; location: string | null; site: string | null
     }[]
     const clock = new LocalClock()

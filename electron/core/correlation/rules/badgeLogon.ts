@@ -5,7 +5,7 @@
 //     no granted badge of theirs in the `badgeLookbackHours` before it.
 // Only people with at least one (non-rejected) linked identity are considered.
 import { microsToIso } from '@shared/time'
-import { HOUR_US, MIN_US, bursts, fmtMinutes, personIdentities, personNames, type FindingDraft, type Rule } from './common'
+import { HOUR_US, MIN_US, bursts, fmtMinutes, groupPush, personIdentities, personNames, type FindingDraft, type Rule } from './common'
 
 export const badgeLogon: Rule = {
   id: 'badge-logon',
@@ -17,15 +17,18 @@ export const badgeLogon: Rule = {
     const idents = personIdentities(db)
     const out: FindingDraft[] = []
 
+    // Arrivals: the previous granted badge of the person is more than `gap` earlier (one ordered pass).
     const arrivals = db
       .prepare(
-        `SELECT b.id, b.ts, b.person_id, b.location FROM corr_badge b
-          WHERE b.person_id IN (SELECT person_id FROM corr_ident)
-            AND NOT EXISTS (SELECT 1 FROM corr_badge p WHERE p.person_id = b.person_id AND p.ts < b.ts AND p.ts >= b.ts - @gap)
-            AND NOT EXISTS (SELECT 1 FROM corr_ident i JOIN event e ON e.actor = i.value
-                             WHERE i.person_id = b.person_id AND e.ts BETWEEN b.ts AND b.ts + @win
+        `WITH seq AS (
+           SELECT id, ts, person_id, location, LAG(ts) OVER (PARTITION BY person_id ORDER BY ts) AS prev FROM corr_badge
+            WHERE person_id IN (SELECT person_id FROM corr_ident))
+         SELECT s.id, s.ts, s.person_id, s.location FROM seq s
+          WHERE (s.prev IS NULL OR s.ts - s.prev > @gap)
+            AND NOT EXISTS (SELECT 1 FROM corr_ident i JOIN event e INDEXED BY event_by_actor ON e.actor = i.value
+                             WHERE i.person_id = s.person_id AND e.ts BETWEEN s.ts AND s.ts + @win
                                AND e.category IN ('auth', 'network') AND e.outcome = 'success')
-          ORDER BY b.ts`
+          ORDER BY s.ts`
       )
       .all({ gap, win }) as { id: number; ts: number; person_id: number; location: string | null }[]
     for (const a of arrivals) {
@@ -50,7 +53,7 @@ export const badgeLogon: Rule = {
     const types = settings.consoleLogonTypes
     const logons = db
       .prepare(
-        `SELECT e.id, e.ts, e.actor, e.host, i.person_id, i.person_key, i.confirmed FROM event e JOIN corr_ident i ON i.value = e.actor
+        `SELECT e.id, e.ts, e.actor, e.host, i.person_id, i.person_key, i.confirmed FROM event e JOIN corr_ident i ON i.value = +e.actor
           WHERE e.category = 'auth' AND e.action = 'logon' AND e.outcome = 'success'
             AND json_extract(e.fields, '$.LogonType') IN (SELECT value FROM json_each(@types))
             AND NOT EXISTS (SELECT 1 FROM corr_badge b WHERE b.person_id = i.person_id AND b.ts BETWEEN e.ts - @lookback AND e.ts)
@@ -58,7 +61,7 @@ export const badgeLogon: Rule = {
       )
       .all({ types: JSON.stringify(types), lookback }) as { id: number; ts: number; actor: string; host: string | null; person_id: number; person_key: string; confirmed: number }[]
     const byPerson = new Map<number, typeof logons>()
-    for (const l of logons) byPerson.set(l.person_id, [...(byPerson.get(l.person_id) ?? []), l])
+    for (const l of logons) groupPush(byPerson, l.person_id, l)
     for (const list of byPerson.values()) {
       // Logons of one person within the lookback of each other are one finding.
       for (const b of bursts(list, lookback)) {

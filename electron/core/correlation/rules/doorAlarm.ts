@@ -1,6 +1,6 @@
 // Rule 2: door forced open, held open or tampered with, with the cameras that cover that door.
 import { microsToIso } from '@shared/time'
-import { MIN_US, bursts, type FindingDraft, type Rule } from './common'
+import { MIN_US, bursts, groupPush, type FindingDraft, type Rule } from './common'
 
 const LABEL: Record<string, string> = { 'forced-open': 'forced open', 'held-open': 'held open', tamper: 'tampered with' }
 
@@ -16,7 +16,7 @@ export const doorAlarm: Rule = {
     const groups = new Map<string, typeof rows>()
     for (const r of rows) {
       const k = `${r.door}\u0000${r.action}`
-      groups.set(k, [...(groups.get(k) ?? []), r])
+      groupPush(groups, k, r)
     }
     const out: FindingDraft[] = []
     for (const list of groups.values()) {

@@ -23,8 +23,8 @@ export const impossibleTravel: Rule = {
                   COALESCE(json_extract(e.fields, '$.client.geographicalContext.geolocation.lat'), json_extract(e.fields, '$.location.geoCoordinates.latitude')) AS lat,
                   COALESCE(json_extract(e.fields, '$.client.geographicalContext.geolocation.lon'), json_extract(e.fields, '$.location.geoCoordinates.longitude')) AS lon,
                   'sign-in' AS kind, e.actor
-             FROM corr_ident i JOIN event e ON e.actor = i.value
-            WHERE e.category = 'auth' AND e.outcome <> 'failure'
+             FROM event e JOIN corr_ident i ON i.value = +e.actor
+            WHERE e.category = 'auth' AND e.outcome <> 'failure' AND e.location IS NOT NULL
          ),
          seq AS (
            SELECT *, LAG(id) OVER w AS pid, LAG(ts) OVER w AS pts, LAG(place) OVER w AS pplace, LAG(lat) OVER w AS plat, LAG(lon) OVER w AS plon,

@@ -2,7 +2,7 @@
 // detection, a cleared audit log (1102 / 104) — who was physically present (granted badges
 // in the window), which doors they used and which cameras cover those doors.
 import { microsToIso } from '@shared/time'
-import { MIN_US, bursts, personNames, type FindingDraft, type Rule } from './common'
+import { MIN_US, PERSON_OF_BADGE_SQL, bursts, groupPush, personNames, type FindingDraft, type Rule } from './common'
 
 /** Alert actions by what they mean; AV detections are Defender 1116/1117 and named detections. */
 const ALERT_ACTIONS: Record<string, string> = {
@@ -31,7 +31,7 @@ export const itAlertPresence: Rule = {
     const win = Math.round(settings.alertWindowMinutes * MIN_US)
     // Alerts of one kind on one host within the window are one incident.
     const kinds = new Map<string, typeof single>()
-    for (const a of single) kinds.set(`${a.action}|${a.where_}`, [...(kinds.get(`${a.action}|${a.where_}`) ?? []), a])
+    for (const a of single) groupPush(kinds, `${a.action}|${a.where_}`, a)
     for (const list of kinds.values()) {
       for (const b of bursts(list, win)) alerts.push({ ids: b.map((a) => a.id), ts: b[0]!.ts, end: b[b.length - 1]!.ts, what: ALERT_ACTIONS[b[0]!.action]!, where: b[0]!.where_ })
     }
@@ -41,7 +41,7 @@ export const itAlertPresence: Rule = {
       .all() as { id: number; ts: number; where_: string | null }[]
     const burstUs = Math.round(settings.failedBurstMinutes * MIN_US)
     const perHost = new Map<string, typeof failures>()
-    for (const f of failures) perHost.set(f.where_ ?? '', [...(perHost.get(f.where_ ?? '') ?? []), f])
+    for (const f of failures) groupPush(perHost, f.where_ ?? '', f)
     for (const list of perHost.values()) {
       for (const b of bursts(list, burstUs)) {
         if (b.length < settings.failedBurstThreshold) continue
@@ -50,7 +50,10 @@ export const itAlertPresence: Rule = {
     }
 
     const people = personNames(db)
-    const present = db.prepare('SELECT id, ts, person_id, location FROM corr_badge WHERE ts BETWEEN ? AND ? ORDER BY ts')
+    const present = db.prepare(
+      `SELECT * FROM (SELECT e.id, e.ts, ${PERSON_OF_BADGE_SQL('e')} AS person_id, e.location FROM event e
+         WHERE e.category = 'access' AND e.action = 'granted' AND e.ts BETWEEN ? AND ?) WHERE person_id IS NOT NULL ORDER BY ts`
+    )
     const out: FindingDraft[] = []
     for (const a of alerts) {
       const badges = present.all(a.ts - win, a.end + win) as { id: number; ts: number; person_id: number; location: string | null }[]

@@ -1,7 +1,7 @@
 // Rule 5: remote access (VPN, or a cloud sign-in from a public address) by a person's
 // identity while that person is badged in on site (a granted badge within `presenceMinutes`).
 import { microsToIso } from '@shared/time'
-import { MIN_US, isPrivateIp, personNames, type FindingDraft, type Rule } from './common'
+import { MIN_US, PRIVATE_SQL, isPrivateIp, personNames, type FindingDraft, type Rule } from './common'
 
 /** Actions that are a remote session starting. */
 export const REMOTE_ACTIONS = ['vpn-connect', 'vpn-session-start', 'vpn-login', 'user.session.start', 'sign-in', 'interactive-sign-in', 'user.authentication.sso']
@@ -11,15 +11,21 @@ export const remoteOnSite: Rule = {
   run({ db, settings }) {
     const presence = Math.round(settings.presenceMinutes * MIN_US)
     const people = personNames(db)
+    // Remote candidates first (VPN, or a sign-in from a public address), then presence for those only.
+    const actions = REMOTE_ACTIONS.map((a) => `'${a}'`).join(', ')
     const rows = db
       .prepare(
-        `SELECT e.id, e.ts, e.actor, e.action, e.src_ip, e.location AS geo, i.person_id, i.person_key,
-                (SELECT b.id FROM corr_badge b WHERE b.person_id = i.person_id AND b.ts BETWEEN e.ts - @presence AND e.ts ORDER BY b.ts DESC LIMIT 1) AS badge_id
-           FROM event e JOIN corr_ident i ON i.value = e.actor
-          WHERE e.category IN ('auth', 'network') AND e.action IN (SELECT value FROM json_each(@actions)) AND e.outcome <> 'failure'
-          ORDER BY e.ts`
+        `WITH remote AS MATERIALIZED (
+           SELECT e.id, e.ts, e.actor, e.action, e.src_ip, e.location AS geo FROM event e
+            WHERE e.category IN ('auth', 'network') AND e.action IN (${actions}) AND e.outcome <> 'failure'
+              AND (e.action LIKE 'vpn%' OR NOT (${PRIVATE_SQL('e.src_ip')}))
+              AND +e.actor IN (SELECT value FROM corr_ident))
+         SELECT r.*, i.person_id, i.person_key,
+                (SELECT b.id FROM corr_badge b WHERE b.person_id = i.person_id AND b.ts BETWEEN r.ts - @presence AND r.ts ORDER BY b.ts DESC LIMIT 1) AS badge_id
+           FROM remote r JOIN corr_ident i ON i.value = r.actor
+          ORDER BY r.ts`
       )
-      .all({ presence, actions: JSON.stringify(REMOTE_ACTIONS) }) as {
+      .all({ presence }) as {
       id: number; ts: number; actor: string; action: string; src_ip: string | null; geo: string | null; person_id: number; person_key: string; badge_id: number | null
     }[]
     const badgeStmt = db.prepare('SELECT ts, location FROM event WHERE id = ?')

@@ -2,7 +2,7 @@
 // request) at that door accounts for. Each grant accounts for one opening, so two openings
 // after one grant (more entries than grants) leave the second unmatched.
 import { microsToIso } from '@shared/time'
-import { MIN_US, bursts, type FindingDraft, type Rule } from './common'
+import { MIN_US, bursts, groupPush, type FindingDraft, type Rule } from './common'
 
 export const tailgating: Rule = {
   id: 'tailgating',
@@ -29,17 +29,20 @@ export const tailgating: Rule = {
       })
     }
 
+    // Openings, and only the grants / exit requests that fall in the window before one of them.
+    const matchUs = settings.tailgateMatchSeconds * 1_000_000
     const rows = db
       .prepare(
-        `SELECT id, ts, action, location FROM event
-          WHERE category = 'access' AND action IN ('door-opened', 'granted', 'request-to-exit')
-            AND location IN (SELECT DISTINCT location FROM event WHERE category = 'access' AND action = 'door-opened' AND location IS NOT NULL)
+        `SELECT DISTINCT * FROM (
+           SELECT o.id, o.ts, o.action, o.location FROM event o WHERE o.category = 'access' AND o.action = 'door-opened' AND o.location IS NOT NULL
+           UNION ALL
+           SELECT g.id, g.ts, g.action, g.location FROM event o JOIN event g INDEXED BY event_by_location ON g.location = o.location AND g.ts BETWEEN o.ts - @m AND o.ts
+            WHERE o.category = 'access' AND o.action = 'door-opened' AND g.category = 'access' AND g.action IN ('granted', 'request-to-exit'))
           ORDER BY location, ts, action <> 'door-opened', id`
       )
-      .all() as { id: number; ts: number; action: string; location: string }[]
-    const matchUs = settings.tailgateMatchSeconds * 1_000_000
+      .all({ m: matchUs }) as { id: number; ts: number; action: string; location: string }[]
     const byDoor = new Map<string, typeof rows>()
-    for (const r of rows) byDoor.set(r.location, [...(byDoor.get(r.location) ?? []), r])
+    for (const r of rows) groupPush(byDoor, r.location, r)
     for (const [door, list] of byDoor) {
       const unmatched: { id: number; ts: number; grant: number | null }[] = []
       // Grants in the last window, oldest first; each accounts for one opening.
