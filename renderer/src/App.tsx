@@ -7,12 +7,15 @@ import { ErrorBanner, errorMessage } from './components/ErrorBanner'
 import { AboutView } from './views/AboutView'
 import { EventsView } from './views/EventsView'
 import { EvidenceView } from './views/EvidenceView'
+import { FindingsView } from './views/FindingsView'
+import { PeopleView } from './views/PeopleView'
+import { CorrelationAutoRun } from './components/correlation/AutoRun'
 import { SourcesView } from './views/SourcesView'
 import { TimelineView } from './views/TimelineView'
 import { SettingsView } from './views/SettingsView'
 import { StartView } from './views/StartView'
 
-type View = 'case' | 'evidence' | 'sources' | 'timeline' | 'events' | 'settings' | 'about'
+type View = 'case' | 'evidence' | 'sources' | 'timeline' | 'events' | 'people' | 'findings' | 'settings' | 'about'
 
 const zones: string[] = (() => {
   try {
@@ -55,6 +58,8 @@ export function App() {
     { id: 'sources', label: 'Sources', needsCase: true },
     { id: 'timeline', label: 'Timeline', needsCase: true },
     { id: 'events', label: 'Events', needsCase: true },
+    { id: 'people', label: 'People', needsCase: true },
+    { id: 'findings', label: 'Findings', needsCase: true },
     { id: 'settings', label: 'Settings' },
     { id: 'about', label: 'About' }
   ]
@@ -82,6 +87,7 @@ export function App() {
       </header>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
       <ZoneList />
+      <CorrelationAutoRun caseId={current?.caseId ?? null} onError={setError} />
       <main>
         {view === 'case' && (
           <StartView
@@ -97,6 +103,8 @@ export function App() {
         {view === 'sources' && current && <SourcesView current={current} onError={setError} />}
         {view === 'timeline' && current && <TimelineView current={current} onError={setError} />}
         {view === 'events' && current && <EventsView current={current} onError={setError} />}
+        {view === 'people' && current && <PeopleView current={current} onError={setError} />}
+        {view === 'findings' && current && <FindingsView current={current} onError={setError} />}
         {view === 'settings' && <SettingsView onError={setError} />}
         {view === 'about' && <AboutView onError={setError} />}
       </main>

@@ -38,7 +38,7 @@ export const tailgating: Rule = {
            UNION ALL
            SELECT g.id, g.ts, g.action, g.location FROM event o JOIN event g INDEXED BY event_by_location ON g.location = o.location AND g.ts BETWEEN o.ts - @m AND o.ts
             WHERE o.category = 'access' AND o.action = 'door-opened' AND g.category = 'access' AND g.action IN ('granted', 'request-to-exit'))
-          ORDER BY location, ts, action <> 'door-opened', id`
+          ORDER BY location, ts, action = 'door-opened', id`
       )
       .all({ m: matchUs }) as { id: number; ts: number; action: string; location: string }[]
     const byDoor = new Map<string, typeof rows>()
