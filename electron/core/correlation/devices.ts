@@ -75,17 +75,17 @@ export function rebuildDevices(db: Db): number {
   }
   flush()
 
-  // Hosts: from the per-source host index; firewalls are the hosts of firewall logs.
+  // Hosts: one covering scan of the host index (no table reads). Firewalls are the hosts that
+  // firewall-format sources name; those logs name their own few hosts on every line, so the
+  // first 10,000 lines of each such source are read for them.
   const hosts = db
-    .prepare(
-      `SELECT e.host AS host, s.format AS format, COUNT(*) AS n, MIN(e.ts) AS first, MAX(e.ts) AS last
-         FROM event e JOIN source s ON s.id = e.source_id WHERE e.host IS NOT NULL AND e.category <> 'access' GROUP BY e.host, s.format`
-    )
-    .all() as { host: string; format: string; n: number; first: number; last: number }[]
-  for (const h of hosts) {
-    const kind = FIREWALL_FORMATS.some((f) => h.format.includes(f)) ? 'firewall' : 'host'
-    seen(get(kind, h.host), h.n, h.first, h.last)
-  }
+    .prepare(`SELECT host, COUNT(*) AS n, MIN(ts) AS first, MAX(ts) AS last FROM event INDEXED BY event_by_host WHERE host IS NOT NULL GROUP BY host`)
+    .all() as { host: string; n: number; first: number; last: number }[]
+  const firewalls = new Set<string>()
+  const fwSources = (db.prepare('SELECT id, format FROM source').all() as { id: number; format: string }[]).filter((s) => FIREWALL_FORMATS.some((f) => s.format.includes(f)))
+  const sampleHosts = db.prepare('SELECT host FROM event WHERE source_id = ? AND host IS NOT NULL LIMIT 10000')
+  for (const s of fwSources) for (const r of sampleHosts.all(s.id) as { host: string }[]) firewalls.add(r.host)
+  for (const h of hosts) seen(get(firewalls.has(h.host) ? 'firewall' : 'host', h.host), h.n, h.first, h.last)
   // Software versions Windows logs name (e.g. service / product version fields).
   const versions = db
     .prepare(

@@ -18,6 +18,9 @@ interface BadgeGroup {
 }
 
 /** The person key a badge row belongs to: employee id, else the name, else the card. */
+/** SQL: a host name without its domain, lower-case. */
+const SHORT_HOST = (c: string): string => `lower(CASE WHEN instr(${c}, '.') > 0 THEN substr(${c}, 1, instr(${c}, '.') - 1) ELSE ${c} END)`
+
 function personKey(g: BadgeGroup): string {
   if (g.emp) return `emp:${g.emp.trim().toLowerCase()}`
   const name = g.actor ? normaliseName(g.actor) : null
@@ -60,7 +63,7 @@ export function rebuildPeople(db: Db): { people: number; identities: number } {
     .prepare(
       `SELECT e.actor AS value, s.format AS format, COUNT(*) AS n, MIN(e.ts) AS first, MAX(e.ts) AS last
          FROM event e JOIN source s ON s.id = e.source_id
-        WHERE e.actor IS NOT NULL AND (e.category IN ('auth', 'cloud') OR (e.category = 'network' AND e.action LIKE 'vpn%'))
+        WHERE e.actor IS NOT NULL AND (e.category IN ('auth', 'cloud') OR (e.category = 'network' AND e.action >= 'vpn' AND e.action < 'vpo'))
         GROUP BY e.actor, s.format`
     )
     .all() as { value: string; format: string; n: number; first: number; last: number }[]
@@ -98,14 +101,17 @@ export function rebuildPeople(db: Db): { people: number; identities: number } {
           FROM event e JOIN identity i ON i.value = e.actor
          WHERE e.outcome = 'success' AND (
                (e.category = 'auth' AND e.action IN ('logon', 'user.session.start', 'sign-in', 'interactive-sign-in'))
-            OR (e.category = 'network' AND e.action LIKE 'vpn%'))
+            OR (e.category = 'network' AND e.action >= 'vpn' AND e.action < 'vpo'))
          GROUP BY i.id, e.host, e.src_ip, e.category;
+      -- DHCP leases grouped once, then joined by short host name ("WS01.corp.example" = "WS01").
       INSERT INTO identity_host (identity_id, host, ip, via, events, first_us, last_us)
-        SELECT DISTINCT h.identity_id, d.host, d.src_ip, 'dhcp', COUNT(*), MIN(d.ts), MAX(d.ts)
-          FROM (SELECT DISTINCT identity_id, lower(host) AS host FROM identity_host WHERE via = 'logon' AND host IS NOT NULL) h
-          JOIN event d ON d.category = 'network' AND d.action LIKE '%lease%' AND d.src_ip IS NOT NULL
-                      AND (lower(d.host) = h.host OR h.host LIKE lower(d.host) || '.%')
-         GROUP BY h.identity_id, d.host, d.src_ip;
+        WITH leases AS MATERIALIZED (
+               SELECT ${SHORT_HOST('host')} AS short, host, src_ip, COUNT(*) AS n, MIN(ts) AS first, MAX(ts) AS last FROM event
+                WHERE category = 'network' AND action LIKE '%lease%' AND src_ip IS NOT NULL AND host IS NOT NULL GROUP BY host, src_ip),
+             hosts AS MATERIALIZED (SELECT DISTINCT identity_id, ${SHORT_HOST('host')} AS short FROM identity_host WHERE via = 'logon' AND host IS NOT NULL)
+        SELECT h.identity_id, l.host, l.src_ip, 'dhcp', SUM(l.n), MIN(l.first), MAX(l.last)
+          FROM hosts h JOIN leases l ON l.short = h.short
+         GROUP BY h.identity_id, l.host, l.src_ip;
     `)
 
     // Suggestions: new ones are added, decided ones are left as they are.
