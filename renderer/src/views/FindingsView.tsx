@@ -80,7 +80,7 @@ export function FindingsView(props: { current: CaseSummary; onError: (m: string)
         <div className="toolbar">
           <label>
             Rule
-            <select value={rule} onChange={(e) => setRule(e.target.value as RuleId | '')}>
+            <select aria-label="Filter by rule" value={rule} onChange={(e) => setRule(e.target.value as RuleId | '')}>
               <option value="">All rules</option>
               {RULE_IDS.map((id) => (
                 <option key={id} value={id}>
@@ -91,7 +91,7 @@ export function FindingsView(props: { current: CaseSummary; onError: (m: string)
           </label>
           <label>
             Severity
-            <select value={severity} onChange={(e) => setSeverity(e.target.value as Severity | '')}>
+            <select aria-label="Filter by severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity | '')}>
               <option value="">All</option>
               <option value="high">High</option>
               <option value="medium">Medium</option>
@@ -100,7 +100,7 @@ export function FindingsView(props: { current: CaseSummary; onError: (m: string)
           </label>
           <label>
             Status
-            <select value={status} onChange={(e) => setStatus(e.target.value as FindingStatus | '')}>
+            <select aria-label="Filter by status" value={status} onChange={(e) => setStatus(e.target.value as FindingStatus | '')}>
               <option value="">All</option>
               <option value="open">Open</option>
               <option value="confirmed">Confirmed</option>
