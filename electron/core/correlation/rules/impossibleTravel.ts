@@ -15,9 +15,16 @@ export const impossibleTravel: Rule = {
     const rows = db
       .prepare(
         `WITH sites AS (SELECT json_extract(value, '$.name') AS name, json_extract(value, '$.lat') AS lat, json_extract(value, '$.lon') AS lon FROM json_each(@sites)),
+         -- Only the first and last badge of each stay at one site can start or end a journey:
+         -- one ordered pass (corr_badge is clustered by person and time) keeps those.
+         stays AS (
+           SELECT person_id, id, ts, site, LAG(site) OVER w AS ps, LEAD(site) OVER w AS ns FROM corr_badge
+            WHERE site IN (SELECT name FROM sites) WINDOW w AS (PARTITION BY person_id ORDER BY ts, id)
+         ),
          pts AS (
            SELECT b.person_id, b.id, b.ts, b.site AS place, s.lat, s.lon, 'badge' AS kind, NULL AS actor
-             FROM corr_badge b JOIN sites s ON s.name = b.site
+             FROM stays b JOIN sites s ON s.name = b.site
+            WHERE b.ps IS NOT b.site OR b.ns IS NOT b.site
            UNION ALL
            SELECT i.person_id, e.id, e.ts, COALESCE(e.location, 'geolocated sign-in') AS place,
                   COALESCE(json_extract(e.fields, '$.client.geographicalContext.geolocation.lat'), json_extract(e.fields, '$.location.geoCoordinates.latitude')) AS lat,
