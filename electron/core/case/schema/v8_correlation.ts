@@ -14,6 +14,10 @@ export const v8Correlation: Migration = {
     -- Rules select events by (category, action) and time: badge denials, forced doors,
     -- logons, alerts are a small part of a case, so this index keeps every rule off a full scan.
     CREATE INDEX IF NOT EXISTS event_by_category_action ON event(category, action, ts);
+    -- Covering indexes for the two event kinds every run reads in bulk, so those reads never
+    -- touch the table: badge events (who, where, when) and sign-ins by account.
+    CREATE INDEX IF NOT EXISTS event_badge ON event(action, ts, actor_id, actor, location) WHERE category = 'access';
+    CREATE INDEX IF NOT EXISTS event_auth_by_actor ON event(actor, ts, outcome, action, host) WHERE category = 'auth';
 
     -- A person seen in badge data. key is stable across rebuilds: card:<n>, emp:<id> or name:<normalised>.
     CREATE TABLE person (

@@ -25,9 +25,9 @@ export const badgeLogon: Rule = {
             WHERE person_id IN (SELECT person_id FROM corr_ident))
          SELECT s.id, s.ts, s.person_id, s.location FROM seq s
           WHERE (s.prev IS NULL OR s.ts - s.prev > @gap)
-            AND NOT EXISTS (SELECT 1 FROM corr_ident i JOIN event e INDEXED BY event_by_actor ON e.actor = i.value
+            AND NOT EXISTS (SELECT 1 FROM corr_ident i JOIN event e INDEXED BY event_auth_by_actor ON e.actor = i.value
                              WHERE i.person_id = s.person_id AND e.ts BETWEEN s.ts AND s.ts + @win
-                               AND e.category IN ('auth', 'network') AND e.outcome = 'success')
+                               AND e.category = 'auth' AND e.outcome = 'success')
           ORDER BY s.ts`
       )
       .all({ gap, win }) as { id: number; ts: number; person_id: number; location: string | null }[]
@@ -51,13 +51,18 @@ export const badgeLogon: Rule = {
     }
 
     const types = settings.consoleLogonTypes
+    // Successful logons by linked accounts with no badge before them, read from the covering
+    // index; the logon type (in the event's fields) is read only for those few.
     const logons = db
       .prepare(
-        `SELECT e.id, e.ts, e.actor, e.host, i.person_id, i.person_key, i.confirmed FROM event e JOIN corr_ident i ON i.value = +e.actor
-          WHERE e.category = 'auth' AND e.action = 'logon' AND e.outcome = 'success'
-            AND json_extract(e.fields, '$.LogonType') IN (SELECT value FROM json_each(@types))
-            AND NOT EXISTS (SELECT 1 FROM corr_badge b WHERE b.person_id = i.person_id AND b.ts BETWEEN e.ts - @lookback AND e.ts)
-          ORDER BY i.person_id, e.ts`
+        `WITH cand AS MATERIALIZED (
+           SELECT e.id, e.ts, e.actor, e.host, i.person_id, i.person_key, i.confirmed
+             FROM corr_ident i JOIN event e INDEXED BY event_auth_by_actor ON e.actor = i.value
+            WHERE e.category = 'auth' AND e.action = 'logon' AND e.outcome = 'success'
+              AND NOT EXISTS (SELECT 1 FROM corr_badge b WHERE b.person_id = i.person_id AND b.ts BETWEEN e.ts - @lookback AND e.ts))
+         SELECT c.* FROM cand c JOIN event e ON e.id = c.id
+          WHERE json_extract(e.fields, '$.LogonType') IN (SELECT value FROM json_each(@types))
+          ORDER BY c.person_id, c.ts`
       )
       .all({ types: JSON.stringify(types), lookback }) as { id: number; ts: number; actor: string; host: string | null; person_id: number; person_key: string; confirmed: number }[]
     const byPerson = new Map<number, typeof logons>()

@@ -50,7 +50,7 @@ export function prepareWorkingTables(db: Db): void {
       PRIMARY KEY (person_id, ts, id)) WITHOUT ROWID;
     INSERT INTO corr_badge (person_id, ts, id, location, site)
       SELECT ${PERSON_OF_BADGE_SQL('e')} AS pid, e.ts, e.id, e.location, ${SITE_SQL('e.location')}
-        FROM event e
+        FROM event e INDEXED BY event_badge
        WHERE e.category = 'access' AND e.action = 'granted' AND pid IS NOT NULL
        ORDER BY pid, e.ts, e.id;
     CREATE TEMP TABLE corr_ident AS

@@ -37,7 +37,7 @@ export const itAlertPresence: Rule = {
     }
     // Failed-logon bursts: at least `failedBurstThreshold` failures on one host within `failedBurstMinutes`.
     const failures = db
-      .prepare(`SELECT id, ts, COALESCE(host, src_ip, actor) AS where_ FROM event WHERE category = 'auth' AND outcome = 'failure' ORDER BY where_, ts`)
+      .prepare(`SELECT id, ts, COALESCE(host, actor) AS where_ FROM event INDEXED BY event_auth_by_actor WHERE category = 'auth' AND outcome = 'failure' ORDER BY where_, ts`)
       .all() as { id: number; ts: number; where_: string | null }[]
     const burstUs = Math.round(settings.failedBurstMinutes * MIN_US)
     const perHost = new Map<string, typeof failures>()
@@ -52,7 +52,7 @@ export const itAlertPresence: Rule = {
     const people = personNames(db)
     const present = db.prepare(
       `SELECT * FROM (SELECT e.id, e.ts, ${PERSON_OF_BADGE_SQL('e')} AS person_id, e.location FROM event e
-         WHERE e.category = 'access' AND e.action = 'granted' AND e.ts BETWEEN ? AND ?) WHERE person_id IS NOT NULL ORDER BY ts`
+           INDEXED BY event_badge WHERE e.category = 'access' AND e.action = 'granted' AND e.ts BETWEEN ? AND ?) WHERE person_id IS NOT NULL ORDER BY ts`
     )
     const out: FindingDraft[] = []
     for (const a of alerts) {
