@@ -17,7 +17,7 @@ export const v8Correlation: Migration = {
     -- Covering indexes for the two event kinds every run reads in bulk, so those reads never
     -- touch the table: badge events (who, where, when) and sign-ins by account.
     CREATE INDEX IF NOT EXISTS event_badge ON event(action, ts, actor_id, actor, location) WHERE category = 'access';
-    CREATE INDEX IF NOT EXISTS event_auth_by_actor ON event(actor, ts, outcome, action, host) WHERE category = 'auth';
+    CREATE INDEX IF NOT EXISTS event_auth_by_actor ON event(actor, ts, outcome, action, host, location) WHERE category = 'auth';
 
     -- A person seen in badge data. key is stable across rebuilds: card:<n>, emp:<id> or name:<normalised>.
     CREATE TABLE person (

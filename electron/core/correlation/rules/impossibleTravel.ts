@@ -30,7 +30,7 @@ export const impossibleTravel: Rule = {
                   COALESCE(json_extract(e.fields, '$.client.geographicalContext.geolocation.lat'), json_extract(e.fields, '$.location.geoCoordinates.latitude')) AS lat,
                   COALESCE(json_extract(e.fields, '$.client.geographicalContext.geolocation.lon'), json_extract(e.fields, '$.location.geoCoordinates.longitude')) AS lon,
                   'sign-in' AS kind, e.actor
-             FROM event e JOIN corr_ident i ON i.value = +e.actor
+             FROM corr_ident i JOIN event e INDEXED BY event_auth_by_actor ON e.actor = i.value
             WHERE e.category = 'auth' AND e.outcome <> 'failure' AND e.location IS NOT NULL
          ),
          seq AS (
