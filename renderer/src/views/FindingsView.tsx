@@ -211,7 +211,7 @@ export function FindingsView(props: { current: CaseSummary; onError: (m: string)
                 events={selected.events}
                 zone={zone}
                 selectedId={selectedEvent}
-                showHost
+                columns={['time', 'category', 'action', 'outcome', 'actor', 'host', 'location', 'message']}
                 onSelect={(e) => {
                   setSelectedEvent(e.id)
                   const us = isoToMicros(e.ts)
