@@ -49,4 +49,22 @@ describe('app:// scheme', () => {
     }
     expect((await get('app://elsewhere/index.html')).status).toBe(404)
   })
+
+  it('hands /media/ requests with their Range header to the media server and returns its partial content', async () => {
+    const footage = join(tmp.path, 'segment.m4s')
+    writeFileSync(footage, Buffer.from('0123456789'))
+    const asked: { method: string; path: string; range: string | undefined }[] = []
+    const media = {
+      handle: async (method: string, path: string, range?: string) => {
+        asked.push({ method, path, range })
+        return { status: 206, headers: { 'content-range': 'bytes 2-5/10', 'content-type': 'video/iso.segment' }, body: { kind: 'file' as const, path: footage, start: 2, end: 5 } }
+      }
+    }
+    serveRenderer(root, media as never)
+    const r = await handler!(new Request('app://bundle/media/hls/abc/remux/seg0.m4s', { headers: { range: 'bytes=2-5' } }))
+    expect(r.status).toBe(206)
+    expect(r.headers.get('content-range')).toBe('bytes 2-5/10')
+    expect(await r.text()).toBe('2345')
+    expect(asked).toEqual([{ method: 'GET', path: '/media/hls/abc/remux/seg0.m4s', range: 'bytes=2-5' }])
+  })
 })
