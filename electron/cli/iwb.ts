@@ -14,6 +14,7 @@ import { SettingsError, SettingsStore } from '../core/settings/settingsStore'
 import { Settings } from '@shared/model'
 import { EXIT_INTEGRITY, EXIT_OK, EXIT_USAGE, UsageError, type Command, type CommandContext } from './command'
 import { importCommands } from './importCommands'
+import { correlationCommands } from './correlationCommands'
 import { exportCommands, verifyBagIfBag } from './exportCommands'
 import { videoCommands } from './videoCommands'
 import { formatBytes, printJson, progressPrinter } from './output'
@@ -161,6 +162,8 @@ const commands: Record<string, Command> = {
   },
 
   ...importCommands,
+
+  ...correlationCommands,
 
   ...exportCommands,
 

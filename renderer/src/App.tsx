@@ -9,12 +9,15 @@ import { CamerasView } from './views/CamerasView'
 import { EventsView } from './views/EventsView'
 import { EvidenceView } from './views/EvidenceView'
 import { ExportView } from './views/ExportView'
+import { FindingsView } from './views/FindingsView'
+import { PeopleView } from './views/PeopleView'
+import { CorrelationAutoRun } from './components/correlation/AutoRun'
 import { SourcesView } from './views/SourcesView'
 import { TimelineView } from './views/TimelineView'
 import { SettingsView } from './views/SettingsView'
 import { StartView } from './views/StartView'
 
-type View = 'case' | 'evidence' | 'sources' | 'timeline' | 'events' | 'cameras' | 'export' | 'settings' | 'about'
+type View = 'case' | 'evidence' | 'sources' | 'timeline' | 'events' | 'cameras' | 'people' | 'findings' | 'export' | 'settings' | 'about'
 
 const zones: string[] = (() => {
   try {
@@ -58,6 +61,8 @@ export function App() {
     { id: 'timeline', label: 'Timeline', needsCase: true },
     { id: 'events', label: 'Events', needsCase: true },
     { id: 'cameras', label: 'Cameras', needsCase: true },
+    { id: 'people', label: 'People', needsCase: true },
+    { id: 'findings', label: 'Findings', needsCase: true },
     { id: 'export', label: 'Export', needsCase: true },
     { id: 'settings', label: 'Settings' },
     { id: 'about', label: 'About' }
@@ -86,6 +91,7 @@ export function App() {
       </header>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
       <ZoneList />
+      <CorrelationAutoRun caseId={current?.caseId ?? null} onError={setError} />
       <main>
         {view === 'case' && (
           <StartView
@@ -102,6 +108,8 @@ export function App() {
         {view === 'timeline' && current && <TimelineView current={current} onError={setError} />}
         {view === 'events' && current && <EventsView current={current} onError={setError} />}
         {view === 'cameras' && current && <CamerasView current={current} onError={setError} />}
+        {view === 'people' && current && <PeopleView current={current} onError={setError} />}
+        {view === 'findings' && current && <FindingsView current={current} onError={setError} />}
         {view === 'export' && current && <ExportView current={current} onError={setError} />}
         {view === 'settings' && <SettingsView onError={setError} />}
         {view === 'about' && <AboutView onError={setError} />}

@@ -8,6 +8,7 @@ import { benchEvtx } from './evtxBench'
 import { benchExport } from './exportBench'
 import { benchImport } from './importBench'
 import { benchIntake } from './intakeBench'
+import { benchRules } from './rulesBench'
 import { benchTimeline } from './timelineBench'
 import { benchVideo } from './videoBench'
 
@@ -17,7 +18,8 @@ const benches: Record<string, (work: string) => Promise<BenchResult>> = {
   evtx: (w) => benchEvtx(w),
   timeline: (w) => benchTimeline(w),
   export: (w) => benchExport(w),
-  video: (w) => benchVideo(w)
+  video: (w) => benchVideo(w),
+  rules: (w) => benchRules(w)
 }
 
 async function main(): Promise<void> {

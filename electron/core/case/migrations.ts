@@ -228,5 +228,7 @@ export const protectiveTriggers = [
   'evidence_immutable_update',
   'evidence_immutable_delete',
   'custody_append_only_update',
-  'custody_append_only_delete'
+  'custody_append_only_delete',
+  // Annotations are the investigator's statements: versions and tombstones only (schema 6).
+  ...['annotation', 'annotation_version', 'event_tag_log', 'saved_view_version'].flatMap((t) => [`${t}_append_only_update`, `${t}_append_only_delete`])
 ]

@@ -92,6 +92,14 @@ describe('iwb verify', () => {
     expect(json.problems).toContainEqual(expect.objectContaining({ kind: 'custody-broken', object: 'custody row 3' }))
   })
 
+  it('reports a removed append-only trigger of the annotations (bookmark history could be rewritten)', () => {
+    const db = join(caseDir, 'case.db')
+    sqlite(db, 'DROP TRIGGER annotation_version_append_only_update;')
+    const r = iwb(['verify', caseDir, '--no-record'], env)
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/trigger annotation_version_append_only_update has been removed/)
+  })
+
   it('names a custody row deleted with the sqlite3 tool', () => {
     const db = join(caseDir, 'case.db')
     sqlite(db, 'DROP TRIGGER custody_append_only_delete; DELETE FROM custody WHERE seq = 2;')

@@ -1,0 +1,77 @@
+// Rule 6: impossible travel. A person's consecutive located events — granted badges at sites
+// whose coordinates are set, and sign-ins by their identities that carry a geolocation —
+// further apart than `maxSpeedKmh` allows in the time between them.
+import { microsToIso } from '@shared/time'
+import { haversineKm, personIdentities, personNames, type FindingDraft, type Rule } from './common'
+
+/** Closer than this, geolocation of an address is too coarse to tell places apart. */
+const MIN_DISTANCE_KM = 50
+
+export const impossibleTravel: Rule = {
+  id: 'impossible-travel',
+  run({ db, settings }) {
+    const sites = Object.entries(settings.sites).filter(([, s]) => s.lat !== null && s.lon !== null)
+    const siteJson = JSON.stringify(sites.map(([name, s]) => ({ name, lat: s.lat, lon: s.lon })))
+    const rows = db
+      .prepare(
+        `WITH sites AS (SELECT json_extract(value, '$.name') AS name, json_extract(value, '$.lat') AS lat, json_extract(value, '$.lon') AS lon FROM json_each(@sites)),
+         -- Only the first and last badge of each stay at one site can start or end a journey:
+         -- one ordered pass (corr_badge is clustered by person and time) keeps those.
+         stays AS (
+           SELECT person_id, id, ts, site, LAG(site) OVER w AS ps, LEAD(site) OVER w AS ns FROM corr_badge
+            WHERE site IN (SELECT name FROM sites) WINDOW w AS (PARTITION BY person_id ORDER BY ts, id)
+         ),
+         pts AS (
+           SELECT b.person_id, b.id, b.ts, b.site AS place, s.lat, s.lon, 'badge' AS kind, NULL AS actor
+             FROM stays b JOIN sites s ON s.name = b.site
+            WHERE b.ps IS NOT b.site OR b.ns IS NOT b.site
+           UNION ALL
+           SELECT i.person_id, e.id, e.ts, COALESCE(e.location, 'geolocated sign-in') AS place,
+                  COALESCE(json_extract(e.fields, '$.client.geographicalContext.geolocation.lat'), json_extract(e.fields, '$.location.geoCoordinates.latitude')) AS lat,
+                  COALESCE(json_extract(e.fields, '$.client.geographicalContext.geolocation.lon'), json_extract(e.fields, '$.location.geoCoordinates.longitude')) AS lon,
+                  'sign-in' AS kind, e.actor
+             FROM corr_ident i JOIN event e INDEXED BY event_auth_by_actor ON e.actor = i.value
+            WHERE e.category = 'auth' AND e.outcome <> 'failure' AND e.location IS NOT NULL
+         ),
+         seq AS (
+           SELECT *, LAG(id) OVER w AS pid, LAG(ts) OVER w AS pts, LAG(place) OVER w AS pplace, LAG(lat) OVER w AS plat, LAG(lon) OVER w AS plon,
+                  LAG(kind) OVER w AS pkind, LAG(actor) OVER w AS pactor
+             FROM pts WHERE lat IS NOT NULL AND lon IS NOT NULL
+           WINDOW w AS (PARTITION BY person_id ORDER BY ts, id)
+         )
+         SELECT * FROM seq WHERE pid IS NOT NULL AND pplace <> place`
+      )
+      .all({ sites: siteJson }) as {
+      person_id: number; id: number; ts: number; place: string; lat: number; lon: number; kind: string; actor: string | null
+      pid: number; pts: number; pplace: string; plat: number; plon: number; pkind: string; pactor: string | null
+    }[]
+    const people = personNames(db)
+    const idents = personIdentities(db)
+    const out: FindingDraft[] = []
+    for (const r of rows) {
+      const km = haversineKm(r.plat, r.plon, r.lat, r.lon)
+      if (km < MIN_DISTANCE_KM) continue
+      const hours = Math.max((r.ts - r.pts) / 3.6e9, 1 / 3600)
+      const speed = km / hours
+      if (speed <= settings.maxSpeedKmh) continue
+      const p = people.get(r.person_id)
+      const who = p?.name ?? `person #${r.person_id}`
+      const actors = [r.actor, r.pactor].filter((a): a is string => a !== null)
+      const keyOf = new Map((idents.get(r.person_id) ?? []).map((i) => [i.value, i.key]))
+      out.push({
+        rule: 'impossible-travel',
+        key: `impossible-travel|${p?.key ?? r.person_id}|${r.pid}|${r.id}`,
+        severity: 'high',
+        tsUs: r.pts,
+        endUs: r.ts,
+        title: `${who}: ${r.pplace} → ${r.place} in ${Math.round(hours * 60)} min`,
+        explanation: `${who} was at ${r.pplace} (${r.pkind}, ${microsToIso(r.pts)}) and at ${r.place} (${r.kind}, ${microsToIso(r.ts)}): ${Math.round(km)} km in ${Math.round(hours * 60)} min is ${Math.round(speed)} km/h, above the ${settings.maxSpeedKmh} km/h allowed.`,
+        subjects: [who, r.pplace, r.place, ...actors],
+        eventIds: [r.pid, r.id],
+        cameras: [],
+        links: [...new Set(actors)].map((a) => [keyOf.get(a) ?? p?.key ?? '', a])
+      })
+    }
+    return out
+  }
+}
