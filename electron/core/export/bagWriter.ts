@@ -28,7 +28,7 @@ import { checkSelection, describeSelection, ExportInputError, listAllSources, or
 import { examinerKey, signEd25519 } from './signing'
 import { ACCESS_AUDIT_CSV, ACCESS_AUDIT_HTML, ACCESS_AUDIT_JSONL, AccessAuditBuilder, DEFAULT_WORKING_HOURS } from './accessAudit'
 import { annotationsForExport, doorCameras, taggedOrBookmarked } from './annotationsForExport'
-import { findingsForExport } from './findingsForExport'
+import { confirmedFindingEventIds, findingsForExport } from './findingsForExport'
 import { exportClips, type ExportedClip } from './exportClips'
 import { cleanInterruptedExports } from './interruptedExports'
 import { reportSections } from './reportSections'
@@ -59,6 +59,8 @@ export interface ExportOptions {
   kind?: ExportKind
   /** Only events that carry a tag or a bookmark. */
   taggedOnly?: boolean
+  /** Only the events of confirmed findings (with taggedOnly: either). */
+  findingsOnly?: boolean
   /** Camera names whose footage in the range is cut into clips (needs the video tables and ffmpeg). */
   cameras?: string[]
   /** Include findings (default true). */
@@ -139,6 +141,7 @@ export async function exportBag(folder: CaseFolder, options: ExportOptions): Pro
     to: options.to || null,
     sourceIds: options.sourceIds && options.sourceIds.length > 0 ? [...new Set(options.sourceIds)].sort((a, b) => a - b) : null,
     taggedOnly: options.taggedOnly ?? false,
+    findingsOnly: options.findingsOnly ?? false,
     accessOnly: options.kind === 'access-audit'
   }
   checkSelection(selection, listAllSources(folder.db))
@@ -318,6 +321,8 @@ async function writeBag(
   const spool = sink.kind === 'zip' ? `${sink.partialPath}.events-csv` : null
   let events = 0
   const tagged = selection.taggedOnly ? taggedOrBookmarked(db) : null
+  const ofFindings = selection.findingsOnly ? confirmedFindingEventIds(db) : null
+  if (ofFindings && ofFindings.size === 0) notes.push('Findings only: no finding of this case is confirmed, so no event was selected.')
   const audit =
     options.kind === 'access-audit'
       ? new AccessAuditBuilder({
@@ -330,7 +335,8 @@ async function writeBag(
           doorCameras: doorCameras(db)
         })
       : null
-  const keep = (e: EventRecord): boolean => (!tagged || tagged(e)) && (!audit || audit.accepts(e))
+  const picked = (e: EventRecord): boolean => (!tagged && !ofFindings) || (tagged?.(e) ?? false) || (ofFindings?.has(e.id) ?? false)
+  const keep = (e: EventRecord): boolean => picked(e) && (!audit || audit.accepts(e))
   const range = timeRange(selection, sources)
   const histogram = range ? new TimelineAccumulator(range.fromUs, range.toUs) : null
   try {
@@ -585,6 +591,7 @@ function selectionRecord(selection: Selection, options: ExportOptions): Record<s
     to: selection.to,
     sourceIds: selection.sourceIds,
     taggedOnly: selection.taggedOnly,
+    findingsOnly: selection.findingsOnly,
     cameras: options.cameras ?? [],
     findings: options.findings ?? true,
     ...(options.kind === 'access-audit' ? { areas: options.areas ?? [], workingHours: options.workingHours ?? DEFAULT_WORKING_HOURS } : {})

@@ -39,8 +39,8 @@ function findingsHtml(findings: ExportFinding[], ranged: boolean): string {
         : '<p class="note">No supporting event is still in the case.</p>'
       const cams = f.cameras.length ? esc(f.cameras.join(', ')) : '<span class="note">none associated</span>'
       return `<article class="finding" id="finding-${f.id}"><h3>Finding #${f.id}: ${esc(f.title)}</h3>
-<dl><dt>Severity</dt><dd>${esc(f.severity)}</dd><dt>Status</dt><dd>${esc(f.status)}</dd><dt>Rule</dt><dd>${esc(f.rule)}</dd><dt>Period</dt><dd>${esc(f.from ?? '—')} – ${esc(f.to ?? '—')}</dd><dt>Cameras</dt><dd>${cams}</dd></dl>
-<p>${esc(f.explanation)}</p>
+<dl><dt>Severity</dt><dd>${esc(f.severity)}</dd><dt>Status</dt><dd>${esc(f.status)}${f.examiner ? ` by ${esc(f.examiner)}` : ''}${f.decidedAt ? `, ${esc(f.decidedAt)}` : ''}${f.reason ? ` — ${esc(f.reason)}` : ''}</dd>${f.subjects.length ? `<dt>About</dt><dd>${esc(f.subjects.join(', '))}</dd>` : ''}<dt>Rule</dt><dd>${esc(f.rule)}</dd><dt>Period</dt><dd>${esc(f.from ?? '—')} – ${esc(f.to ?? '—')}</dd><dt>Cameras</dt><dd>${cams}</dd></dl>
+<p>${esc(f.explanation)}</p>${f.unconfirmedLink ? '<p class="note">This finding rests on a person ↔ account link that has not been confirmed.</p>' : ''}
 <h4>Supporting events (${f.events.length})</h4>${events}</article>`
     })
     .join('\n')

@@ -8,6 +8,9 @@ import type { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { exportBag } from '../../../electron/core/export/bagWriter'
 import { verifyBag } from '../../../electron/core/export/bagVerifier'
 import { TimelineAccumulator, timelineSvg } from '../../../electron/core/export/timelineSvg'
+import { decideFinding, listFindings, saveFindings } from '../../../electron/core/correlation/findings'
+import type { FindingDraft } from '../../../electron/core/correlation/rules/common'
+import { RULE_IDS } from '../../../shared/contracts/correlation'
 import { addNote, createBookmark, deleteBookmark, setTag, updateBookmark } from '../../../electron/core/timeline/annotations'
 import { tempDir } from '../../helpers/tmp'
 import { buildCase, EXAMINER } from './exportFixture'
@@ -111,5 +114,42 @@ describe('report annotation sections', () => {
     expect(section(readFileSync(join(whole.path, 'data', 'report', 'index.html'), 'utf8'), 'bookmarks')).toContain('Far future')
     const withoutFindings = await exportBag(folder, { out: join(tmp.path, 'bag-nofind'), examiner: EXAMINER, keysDir: keysDir(), findings: false })
     expect(section(readFileSync(join(withoutFindings.path, 'data', 'report', 'index.html'), 'utf8'), 'findings')).toContain('left out of this export by the examiner')
+  })
+
+  it('exports confirmed findings with severity, explanation, supporting events and cameras; "findings only" selects their events', async () => {
+    const db = folder.db
+    // The fixture's logs trigger no rule, so two findings are saved the way a rule run saves them.
+    const evs = db.prepare('SELECT id, ts FROM event ORDER BY ts, id LIMIT 4').all() as { id: number; ts: number }[]
+    const draft = (key: string, ev: { id: number; ts: number }[], cameras: string[]): FindingDraft => ({
+      rule: RULE_IDS[0], key, severity: 'high', tsUs: ev[0]!.ts, endUs: ev[ev.length - 1]!.ts, title: `Spray <${key}>`,
+      explanation: 'Kerberos pre-auth failures for many accounts from one host within 10 minutes.', subjects: ['WKS-07'], eventIds: ev.map((e) => e.id), cameras, links: []
+    })
+    saveFindings(db, [draft('a', evs.slice(0, 2), ['Dock cam']), draft('b', evs.slice(2, 4), [])], 1, [RULE_IDS[0]])
+    const all = listFindings(db)
+    expect(all).toHaveLength(2)
+    const chosen = all[0]!
+    decideFinding(db, { id: chosen.id, decision: 'confirm', reason: 'checked against the DC logs', examiner: EXAMINER })
+    const others = all.slice(1)
+    if (others[0]) decideFinding(db, { id: others[0].id, decision: 'dismiss', reason: 'test account', examiner: EXAMINER })
+
+    const r = await exportBag(folder, { out: join(tmp.path, 'bag-findings'), examiner: EXAMINER, keysDir: keysDir() })
+    const f = section(readFileSync(join(r.path, 'data', 'report', 'index.html'), 'utf8'), 'findings')
+    expect(f).toContain(`Finding #${chosen.id}:`)
+    expect(f).toContain(`<dt>Severity</dt><dd>${chosen.severity}</dd>`)
+    expect(f).toContain('checked against the DC logs')
+    expect(f).toContain(chosen.explanation.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'))
+    expect(f).toContain(`Supporting events (${chosen.eventIds.length})`)
+    for (const id of chosen.eventIds.slice(0, 20)) expect(f).toContain(`<td>#${id}</td>`)
+    expect(f).toContain(chosen.cameras.length ? chosen.cameras[0]! : 'none associated')
+    if (others[0]) expect(f).not.toContain(`Finding #${others[0].id}:`)
+    const meta = JSON.parse(readFileSync(join(r.path, 'data', 'metadata', 'export.json'), 'utf8')) as { findings: { id: number; events: { id: number }[] }[] }
+    expect(meta.findings.map((x) => x.id)).toEqual([chosen.id])
+    expect(meta.findings[0]!.events.map((e) => e.id).sort((a, b) => a - b)).toEqual([...chosen.eventIds].sort((a, b) => a - b))
+
+    // The "findings" selection: only the confirmed finding's events.
+    const only = await exportBag(folder, { out: join(tmp.path, 'bag-findings-only'), examiner: EXAMINER, keysDir: keysDir(), findingsOnly: true })
+    const ids = readFileSync(join(only.path, 'data', 'events', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id)
+    expect(ids.sort((a, b) => a - b)).toEqual([...new Set(chosen.eventIds)].sort((a, b) => a - b))
+    expect((await verifyBag(only.path)).ok).toBe(true)
   })
 })
