@@ -35,6 +35,8 @@ export const ExportRequest = z
     cameras: z.array(z.string().min(1).max(200)).max(500).default([]),
     /** Only events that carry a tag or a bookmark. */
     taggedOnly: z.boolean().default(false),
+    /** Only the events of confirmed findings (with taggedOnly: either). */
+    findingsOnly: z.boolean().default(false),
     /** Include the findings section (when findings are recorded). */
     findings: z.boolean().default(true),
     /** Access audit: locations, each matched exactly or as a prefix; empty = every door. */

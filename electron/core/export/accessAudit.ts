@@ -93,8 +93,8 @@ export interface AccessAuditOptions {
   from: string | null
   to: string | null
   sources: SourceSummary[]
-  /** Cameras per door; null: no door_camera table in the case. */
-  doorCameras: Map<string, string[]> | null
+  /** Cameras per door (door↔camera associations of the video module). */
+  doorCameras: Map<string, string[]>
 }
 
 export class AccessAuditBuilder {
@@ -203,7 +203,6 @@ function accessAuditHtml(b: AccessAuditBuilder, meta: { caseName: string; export
   const dayNames = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
   const hours = `${o.workingHours.days.map((d) => dayNames[d - 1]).join(', ') || 'no days'} ${o.workingHours.start}–${o.workingHours.end} (${o.zone})`
   const coverage = (door: string): string => {
-    if (!o.doorCameras) return '<span class="note">no association recorded</span>'
     const cams = o.doorCameras.get(door) ?? []
     return cams.length ? esc(cams.join(', ')) : '<span class="note">no camera associated</span>'
   }

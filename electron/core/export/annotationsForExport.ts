@@ -1,176 +1,222 @@
-// Everything the export reads from tables that other areas own and that may not exist yet:
-// bookmarks, tags and notes (schema v6), findings (v8), door-camera associations (v6) and
-// video files (v5). Kept in this one module so the table and column names can be adjusted
-// in one place once those schemas are final. Each reader checks sqlite_master first and
-// answers null when the table is absent ("none recorded" in the report), and reads columns
-// by what the table actually has (PRAGMA table_info), so a renamed column degrades to a
-// plainer listing instead of an error.
+// What the export reads from the tables other areas own, through the modules that own them:
+// bookmarks, notes and tags (schema v6, timeline/annotations.ts), cameras, video files and
+// door↔camera associations (schema v5, media/videoStore.ts). Every case is migrated to the
+// latest schema, so the tables always exist: "none recorded" means no rows.
+import type { Bookmark } from '@shared/contracts/annotations'
+import { isoToMicros, microsToIso } from '@shared/time'
 import type { Db } from '../case/database'
+import { fileProbe, fileRow, listCameras, listDoorCameras, rawStream } from '../media/videoStore'
+import type { Demuxer } from '../media/ffmpegRunner'
+import { listAnnotations, listBookmarks, type AnnotationHistory } from '../timeline/annotations'
 
-/** Candidate names per concept, first match wins. */
-export const ANNOTATION_TABLES = {
-  bookmarks: ['bookmark', 'bookmarks'],
-  narratives: ['narrative', 'narratives'],
-  tags: ['event_tag', 'tag_assignment', 'tag'],
-  notes: ['note', 'notes', 'event_note'],
-  findings: ['finding', 'findings'],
-  doorCamera: ['door_camera'],
-  videoFile: ['video_file']
-} as const
-export type AnnotationConcept = keyof typeof ANNOTATION_TABLES
-
-/** Columns that hold a time (µs since the epoch) or an event id, by likely name. */
-const TS_COLUMNS = ['ts', 'ts_us', 'at_us', 'start_us', 'from_us', 'created_us', 'time_us']
-const EVENT_ID_COLUMNS = ['event_id']
-const MAX_ROWS = 10_000
-
-export interface TableDump {
-  table: string
-  columns: string[]
-  rows: Record<string, unknown>[]
-  /** Rows left out beyond MAX_ROWS. */
-  truncated: number
+export interface Range {
+  fromUs: number | null
+  toUs: number | null
 }
 
-function tableExists(db: Db, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?").get(name) !== undefined
+type Versions = AnnotationHistory['annotations'][number]['versions']
+
+export interface ExportBookmark {
+  id: number
+  version: number
+  from: string
+  to: string | null
+  title: string
+  narrative: string
+  examiner: string
+  createdAt: string
+  updatedAt: string
+  /** Every version, oldest first (edits stay visible to the recipient). */
+  versions: Versions
 }
 
-export function findTable(db: Db, concept: AnnotationConcept): string | null {
-  for (const name of ANNOTATION_TABLES[concept]) if (tableExists(db, name)) return name
-  return null
+export interface ExportNote {
+  id: number
+  eventId: number | null
+  eventRef: string | null
+  /** The event's time, when the event is still in the case. */
+  eventTs: string | null
+  text: string
+  examiner: string
+  createdAt: string
+  updatedAt: string
+  versions: Versions
 }
 
-export function columnsOf(db: Db, table: string): string[] {
-  return (db.prepare(`PRAGMA table_info(${quoteIdent(table)})`).all() as { name: string }[]).map((c) => c.name)
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`
-}
-
-/**
- * Rows of one concept's table, limited to the time range when the table has a time column
- * (rows without one are all kept: a note on a case is not outside any range).
- */
-export function readConcept(db: Db, concept: AnnotationConcept, range: { fromUs: number | null; toUs: number | null }): TableDump | null {
-  const table = findTable(db, concept)
-  if (!table) return null
-  const columns = columnsOf(db, table)
-  const ts = TS_COLUMNS.find((c) => columns.includes(c))
-  const where: string[] = []
-  const params: number[] = []
-  if (ts && range.fromUs !== null) {
-    where.push(`(${quoteIdent(ts)} IS NULL OR ${quoteIdent(ts)} >= ?)`)
-    params.push(range.fromUs)
-  }
-  if (ts && range.toUs !== null) {
-    where.push(`(${quoteIdent(ts)} IS NULL OR ${quoteIdent(ts)} < ?)`)
-    params.push(range.toUs)
-  }
-  const order = ts ? `${quoteIdent(ts)}, rowid` : 'rowid'
-  const sql = `SELECT * FROM ${quoteIdent(table)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${MAX_ROWS + 1}`
-  let rows: Record<string, unknown>[]
-  try {
-    rows = db.prepare(sql).all(...params) as Record<string, unknown>[]
-  } catch {
-    // A WITHOUT ROWID table or a view: no rowid to order by.
-    rows = db.prepare(sql.replace(/, rowid|rowid/g, (m) => (m.startsWith(',') ? '' : '1'))).all(...params) as Record<string, unknown>[]
-  }
-  const truncated = Math.max(0, rows.length - MAX_ROWS)
-  return { table, columns, rows: rows.slice(0, MAX_ROWS).map(jsonSafe), truncated }
-}
-
-function jsonSafe(row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(row)) out[k] = Buffer.isBuffer(v) ? `<${v.length} bytes>` : typeof v === 'bigint' ? v.toString() : v
-  return out
-}
-
-/** Ids of events that carry a tag or a bookmark; null when neither table exists. */
-export function taggedEventIds(db: Db): Set<number> | null {
-  let any = false
-  const ids = new Set<number>()
-  for (const concept of ['tags', 'bookmarks'] as const) {
-    const table = findTable(db, concept)
-    if (!table) continue
-    any = true
-    const col = EVENT_ID_COLUMNS.find((c) => columnsOf(db, table).includes(c))
-    if (!col) continue
-    for (const r of db.prepare(`SELECT DISTINCT ${quoteIdent(col)} AS id FROM ${quoteIdent(table)} WHERE ${quoteIdent(col)} IS NOT NULL`).iterate() as Iterable<{ id: number }>) {
-      ids.add(r.id)
-    }
-  }
-  return any ? ids : null
+export interface ExportTag {
+  tag: string
+  eventId: number
+  eventRef: string | null
+  eventTs: string | null
+  /** Who tagged it last, and when. */
+  taggedBy: string | null
+  taggedAt: string | null
 }
 
 export interface AnnotationsForExport {
-  bookmarks: TableDump | null
-  narratives: TableDump | null
-  tags: TableDump | null
-  notes: TableDump | null
-  findings: TableDump | null
+  /** Current (not deleted) bookmarks overlapping the range, in time order. */
+  bookmarks: ExportBookmark[]
+  /** Current notes on events inside the range. */
+  notes: ExportNote[]
+  /** Tags events inside the range carry now. */
+  tags: ExportTag[]
+  /** Every tag and untag on those events, in order. */
+  tagLog: AnnotationHistory['tagLog']
+  /** Whether the lists were limited to a time range. */
+  ranged: boolean
 }
 
-export function annotationsForExport(db: Db, range: { fromUs: number | null; toUs: number | null }, options: { findings: boolean }): AnnotationsForExport {
-  return {
-    bookmarks: readConcept(db, 'bookmarks', range),
-    narratives: readConcept(db, 'narratives', range),
-    tags: readConcept(db, 'tags', range),
-    notes: readConcept(db, 'notes', range),
-    findings: options.findings ? readConcept(db, 'findings', range) : null
+const inRange = (us: number | null, r: Range): boolean => us !== null && (r.fromUs === null || us >= r.fromUs) && (r.toUs === null || us < r.toUs)
+
+function bookmarkOverlaps(b: Bookmark, r: Range): boolean {
+  const end = b.toUs ?? b.fromUs
+  return (r.toUs === null || b.fromUs < r.toUs) && (r.fromUs === null || end >= r.fromUs)
+}
+
+function eventTimes(db: Db, ids: number[]): Map<number, number> {
+  const out = new Map<number, number>()
+  if (ids.length === 0) return out
+  const rows = db.prepare('SELECT id, ts FROM event WHERE id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify([...new Set(ids)])) as [number, number][]
+  for (const [id, ts] of rows) out.set(id, ts)
+  return out
+}
+
+export function annotationsForExport(db: Db, range: Range): AnnotationsForExport {
+  const history = listAnnotations(db)
+  const versionsOf = new Map(history.annotations.map((a) => [a.id, a]))
+  const bookmarks = listBookmarks(db)
+    .filter((b) => bookmarkOverlaps(b, range))
+    .map((b) => ({
+      id: b.id,
+      version: b.version,
+      from: microsToIso(b.fromUs),
+      to: b.toUs === null ? null : microsToIso(b.toUs),
+      title: b.title,
+      narrative: b.narrative,
+      examiner: b.examiner,
+      createdAt: b.createdAt,
+      updatedAt: b.updatedAt,
+      versions: versionsOf.get(b.id)?.versions ?? []
+    }))
+  const times = eventTimes(db, [...history.annotations.map((a) => a.eventId ?? 0), ...history.tags.map((t) => t.eventId)])
+  const ranged = range.fromUs !== null || range.toUs !== null
+  const eventInRange = (id: number | null): boolean => !ranged || (id !== null && inRange(times.get(id) ?? null, range))
+  const notes: ExportNote[] = []
+  for (const a of history.annotations) {
+    if (a.kind !== 'note') continue
+    const cur = a.versions[a.versions.length - 1]
+    if (!cur || cur.deleted || !eventInRange(a.eventId)) continue
+    const ts = a.eventId !== null ? times.get(a.eventId) : undefined
+    notes.push({
+      id: a.id,
+      eventId: a.eventId,
+      eventRef: a.eventRef,
+      eventTs: ts === undefined ? null : microsToIso(ts),
+      text: cur.body,
+      examiner: cur.examiner,
+      createdAt: a.createdAt,
+      updatedAt: cur.at,
+      versions: a.versions
+    })
+  }
+  notes.sort((x, y) => (x.eventTs ?? '').localeCompare(y.eventTs ?? '') || x.id - y.id)
+  const lastAdd = new Map<string, AnnotationHistory['tagLog'][number]>()
+  for (const l of history.tagLog) if (l.op === 'add') lastAdd.set(`${l.tag}\u0000${l.eventId}`, l)
+  const tags: ExportTag[] = history.tags
+    .filter((t) => eventInRange(t.eventId))
+    .map((t) => {
+      const l = lastAdd.get(`${t.tag}\u0000${t.eventId}`)
+      const ts = times.get(t.eventId)
+      return { tag: t.tag, eventId: t.eventId, eventRef: l?.eventRef ?? null, eventTs: ts === undefined ? null : microsToIso(ts), taggedBy: l?.examiner ?? null, taggedAt: l?.at ?? null }
+    })
+    .sort((x, y) => x.tag.localeCompare(y.tag) || (x.eventTs ?? '').localeCompare(y.eventTs ?? '') || x.eventId - y.eventId)
+  const tagged = new Set(tags.map((t) => t.eventId))
+  const tagLog = history.tagLog.filter((l) => tagged.has(l.eventId) || eventInRange(l.eventId))
+  return { bookmarks, notes, tags, tagLog, ranged }
+}
+
+/**
+ * "Tagged or bookmarked events only": an event is kept when it carries a tag now, or lies
+ * inside a current bookmark's range (a point bookmark: at its instant).
+ */
+export function taggedOrBookmarked(db: Db): (e: { id: number; ts: string }) => boolean {
+  const ids = new Set((db.prepare('SELECT DISTINCT event_id FROM event_tag').pluck().all() as number[]))
+  const spans = listBookmarks(db).map((b) => ({ from: b.fromUs, to: b.toUs }))
+  return (e) => {
+    if (ids.has(e.id)) return true
+    if (spans.length === 0) return false
+    const us = isoToMicros(e.ts)
+    return us !== null && spans.some((s) => (s.to === null ? us === s.from : us >= s.from && us < s.to))
   }
 }
 
-/** Camera names per door (location), or null when no door_camera table exists. */
-export function doorCameras(db: Db): Map<string, string[]> | null {
-  const table = findTable(db, 'doorCamera')
-  if (!table) return null
-  const cols = columnsOf(db, table)
-  const door = ['door', 'location', 'door_location', 'door_name'].find((c) => cols.includes(c))
-  const camera = ['camera', 'camera_name', 'camera_id'].find((c) => cols.includes(c))
+/** Camera names per door (confirmed or suggested associations with a camera). */
+export function doorCameras(db: Db): Map<string, string[]> {
   const map = new Map<string, string[]>()
-  if (!door || !camera) return map
-  for (const r of db.prepare(`SELECT ${quoteIdent(door)} AS door, ${quoteIdent(camera)} AS camera FROM ${quoteIdent(table)}`).all() as { door: unknown; camera: unknown }[]) {
-    const key = String(r.door ?? '')
-    map.set(key, [...(map.get(key) ?? []), String(r.camera ?? '')])
+  for (const d of listDoorCameras(db)) {
+    if (d.cameraName === null) continue
+    const label = d.status === 'suggested' ? `${d.cameraName} (suggested)` : d.cameraName
+    map.set(d.door, [...(map.get(d.door) ?? []), label])
   }
   return map
 }
 
-/** A recording that may hold footage of a camera in a range (from video_file, schema v5). */
+/** A placed recording of a camera overlapping a wall-clock range, with what a cut needs. */
 export interface VideoRecording {
   camera: string
+  cameraId: number
+  fileId: number
   evidenceId: number
-  /** Wall-clock start of the file's first frame, µs UTC, after the camera's offset. */
+  sha256: string
+  demuxer: Demuxer
+  /** Raw elementary stream (no container timing): decoded from the start, trimmed. */
+  raw: boolean
+  /** Wall-clock time (µs UTC) of the file's first frame, after the camera's offset — what the player uses. */
   startUs: number
-  durationS: number
-  /** Offset applied to the camera clock, µs. */
+  durationUs: number
+  /** Offset applied to this file's start, µs (0 when the file was placed by true time). */
   offsetUs: number
+  /** Presentation time of the first frame and the container start, s (ffmpeg's -ss counts from the latter). */
+  firstFrameS: number
+  containerStartS: number
+  frameRate: { num: number; den: number } | null
 }
 
-/**
- * Recordings of the named cameras overlapping [fromUs, toUs); null when no video_file
- * table exists. Column names are guesses until schema v5 lands.
- */
-export function videoRecordings(db: Db, cameras: string[], range: { fromUs: number; toUs: number }): VideoRecording[] | null {
-  const table = findTable(db, 'videoFile')
-  if (!table) return null
-  const cols = columnsOf(db, table)
-  const pick = (...names: string[]): string | undefined => names.find((n) => cols.includes(n))
-  const camera = pick('camera', 'camera_name')
-  const evidence = pick('evidence_id')
-  const start = pick('start_us', 'start_ts', 'first_frame_us')
-  const duration = pick('duration_s', 'duration')
-  const offset = pick('offset_us', 'clock_offset_us')
-  if (!camera || !evidence || !start || !duration) return []
-  const rows = db
-    .prepare(
-      `SELECT ${quoteIdent(camera)} AS camera, ${quoteIdent(evidence)} AS evidenceId, ${quoteIdent(start)} AS startUs, ${quoteIdent(duration)} AS durationS, ${
-        offset ? quoteIdent(offset) : '0'
-      } AS offsetUs FROM ${quoteIdent(table)} ORDER BY ${quoteIdent(start)}`
-    )
-    .all() as VideoRecording[]
+/** Recordings of the named cameras (by name) overlapping [fromUs, toUs); unplaced files are listed apart. */
+export function videoRecordings(db: Db, cameras: string[], range: { fromUs: number; toUs: number }): { recordings: VideoRecording[]; unplaced: string[]; unknownCameras: string[] } {
+  const all = listCameras(db)
   const wanted = new Set(cameras)
-  return rows.filter((r) => wanted.has(String(r.camera)) && r.startUs < range.toUs && r.startUs + r.durationS * 1e6 > range.fromUs)
+  const known = new Set(all.map((c) => c.name))
+  const recordings: VideoRecording[] = []
+  const unplaced: string[] = []
+  for (const cam of all) {
+    if (!wanted.has(cam.name)) continue
+    for (const f of cam.files) {
+      if (f.startUs === null || f.durationUs === null) {
+        unplaced.push(`${cam.name}: ${f.fileName}`)
+        continue
+      }
+      if (!(f.startUs < range.toUs && f.startUs + f.durationUs > range.fromUs)) continue
+      const row = fileRow(db, f.id)
+      const probe = fileProbe(row)
+      const firstFrameS = probe.video.startTimeS ?? probe.containerStartS ?? 0
+      recordings.push({
+        camera: cam.name,
+        cameraId: cam.id,
+        fileId: f.id,
+        evidenceId: f.evidenceId,
+        sha256: f.sha256,
+        demuxer: row.demuxer as Demuxer,
+        raw: rawStream(row.demuxer),
+        startUs: f.startUs,
+        durationUs: f.durationUs,
+        offsetUs: f.offsetApplied ? cam.clockOffsetUs : 0,
+        firstFrameS,
+        containerStartS: probe.containerStartS ?? firstFrameS,
+        frameRate: probe.video.frameRate
+      })
+    }
+  }
+  recordings.sort((a, b) => a.startUs - b.startUs || a.fileId - b.fileId)
+  return { recordings, unplaced, unknownCameras: cameras.filter((c) => !known.has(c)) }
 }

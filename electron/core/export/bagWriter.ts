@@ -27,7 +27,8 @@ import { buildReportHtml, REPORT_PATH } from './reportHtml'
 import { checkSelection, describeSelection, ExportInputError, listAllSources, originalsInPlay, selectedEvents, sourcesInPlay, type Selection } from './selection'
 import { examinerKey, signEd25519 } from './signing'
 import { ACCESS_AUDIT_CSV, ACCESS_AUDIT_HTML, ACCESS_AUDIT_JSONL, AccessAuditBuilder, DEFAULT_WORKING_HOURS } from './accessAudit'
-import { annotationsForExport, doorCameras, taggedEventIds } from './annotationsForExport'
+import { annotationsForExport, doorCameras, taggedOrBookmarked } from './annotationsForExport'
+import { confirmedFindingEventIds, findingsForExport } from './findingsForExport'
 import { exportClips, type ExportedClip } from './exportClips'
 import { cleanInterruptedExports } from './interruptedExports'
 import { reportSections } from './reportSections'
@@ -58,6 +59,8 @@ export interface ExportOptions {
   kind?: ExportKind
   /** Only events that carry a tag or a bookmark. */
   taggedOnly?: boolean
+  /** Only the events of confirmed findings (with taggedOnly: either). */
+  findingsOnly?: boolean
   /** Camera names whose footage in the range is cut into clips (needs the video tables and ffmpeg). */
   cameras?: string[]
   /** Include findings (default true). */
@@ -138,6 +141,7 @@ export async function exportBag(folder: CaseFolder, options: ExportOptions): Pro
     to: options.to || null,
     sourceIds: options.sourceIds && options.sourceIds.length > 0 ? [...new Set(options.sourceIds)].sort((a, b) => a - b) : null,
     taggedOnly: options.taggedOnly ?? false,
+    findingsOnly: options.findingsOnly ?? false,
     accessOnly: options.kind === 'access-audit'
   }
   checkSelection(selection, listAllSources(folder.db))
@@ -316,8 +320,9 @@ async function writeBag(
   const inZone = zoneFormatter(info.timeZone)
   const spool = sink.kind === 'zip' ? `${sink.partialPath}.events-csv` : null
   let events = 0
-  const tagged = selection.taggedOnly ? taggedEventIds(db) : null
-  if (selection.taggedOnly && tagged === null) notes.push('Tagged/bookmarked only: this case has no tag or bookmark table yet, so no event was selected.')
+  const tagged = selection.taggedOnly ? taggedOrBookmarked(db) : null
+  const ofFindings = selection.findingsOnly ? confirmedFindingEventIds(db) : null
+  if (ofFindings && ofFindings.size === 0) notes.push('Findings only: no finding of this case is confirmed, so no event was selected.')
   const audit =
     options.kind === 'access-audit'
       ? new AccessAuditBuilder({
@@ -330,7 +335,8 @@ async function writeBag(
           doorCameras: doorCameras(db)
         })
       : null
-  const keep = (e: EventRecord): boolean => (!selection.taggedOnly || (tagged?.has(e.id) ?? false)) && (!audit || audit.accepts(e))
+  const picked = (e: EventRecord): boolean => (!tagged && !ofFindings) || (tagged?.(e) ?? false) || (ofFindings?.has(e.id) ?? false)
+  const keep = (e: EventRecord): boolean => picked(e) && (!audit || audit.accepts(e))
   const range = timeRange(selection, sources)
   const histogram = range ? new TimelineAccumulator(range.fromUs, range.toUs) : null
   try {
@@ -400,11 +406,9 @@ async function writeBag(
 
   // 3. Machine-readable metadata: the original names and every time decision.
   // Annotations follow the examiner's range only: a whole-case export carries all of them.
-  const annotations = annotationsForExport(
-    db,
-    { fromUs: selection.from ? isoToMicros(selection.from) : null, toUs: selection.to ? isoToMicros(selection.to) : null },
-    { findings: options.findings ?? true }
-  )
+  const annotationRange = { fromUs: selection.from ? isoToMicros(selection.from) : null, toUs: selection.to ? isoToMicros(selection.to) : null }
+  const annotations = annotationsForExport(db, annotationRange)
+  const findings = (options.findings ?? true) ? findingsForExport(db, annotationRange) : null
   const custody = listCustody(db, 0, Number.MAX_SAFE_INTEGER).filter((c) => c.seq <= ctx.startedSeq)
   const metadata = {
     export: {
@@ -425,6 +429,7 @@ async function writeBag(
     originals: copied.map((o) => ({ bagPath: o.bagPath, sha512: o.digests.sha512, ...o.item })),
     clips: clips.map((c) => ({ bagPath: c.bagPath, provenancePath: c.provenancePath, withheld: c.withheld ?? null })),
     annotations,
+    findings,
     notes
   }
   const metaBytes = Buffer.from(`${JSON.stringify(JSON.parse(canonicalJson(metadata)), null, 2)}\n`, 'utf8')
@@ -456,7 +461,7 @@ async function writeBag(
         timeline: histogram ? timelineSvg(histogram, sources.map((s) => ({ id: s.id, name: s.fileName })), info.timeZone) : null,
         clips,
         annotations,
-        findingsWanted: options.findings ?? true,
+        findings,
         accessAudit: audit !== null
       })
     }),
@@ -586,6 +591,7 @@ function selectionRecord(selection: Selection, options: ExportOptions): Record<s
     to: selection.to,
     sourceIds: selection.sourceIds,
     taggedOnly: selection.taggedOnly,
+    findingsOnly: selection.findingsOnly,
     cameras: options.cameras ?? [],
     findings: options.findings ?? true,
     ...(options.kind === 'access-audit' ? { areas: options.areas ?? [], workingHours: options.workingHours ?? DEFAULT_WORKING_HOURS } : {})

@@ -24,6 +24,11 @@ export interface ClipRequest {
   startWallClock: string
   /** The clock offset applied to the camera, µs (already included in startWallClock). */
   offsetUs: number
+  /**
+   * Raw elementary streams (H.264/HEVC/MJPEG without a container) cannot seek by time:
+   * given their frame rate, they are decoded from the start and trimmed at inS instead.
+   */
+  rawFrameRate?: string
   /** Absolute path of the .mp4 to write. */
   out: string
   signal?: AbortSignal
@@ -70,11 +75,13 @@ export class ClipError extends Error {}
 export async function cutClip(req: ClipRequest): Promise<ClipProvenance> {
   if (!(req.outS > req.inS) || req.inS < 0) throw new ClipError(`A clip needs 0 ≤ in < out seconds (got ${req.inS} → ${req.outS}).`)
   const duration = req.outS - req.inS
-  const outputArgs = clipOutputArgs(duration)
+  const outputArgs = req.rawFrameRate
+    ? ['-vf', `trim=start=${secondsArg(Math.max(0, req.inS - 0.0005))},setpts=PTS-STARTPTS`, ...clipOutputArgs(duration)]
+    : clipOutputArgs(duration)
   let args: string[] = []
   const result = await runFfmpeg({
     ffmpegPath: req.ffmpegPath,
-    input: { path: req.source, demuxer: req.demuxer, seekS: req.inS },
+    input: req.rawFrameRate ? { path: req.source, demuxer: req.demuxer, frameRate: req.rawFrameRate } : { path: req.source, demuxer: req.demuxer, seekS: req.inS },
     output: { kind: 'file', path: req.out },
     outputArgs,
     timeoutMs: req.timeoutMs ?? Math.max(60_000, duration * 10_000),

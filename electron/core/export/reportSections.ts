@@ -1,21 +1,49 @@
 // The report's later sections, as trusted HTML for reportHtml's hooks: the timeline
-// picture, the clips (native <video>, relative links inside the bag), bookmarks and
-// narratives, tags and notes, and findings — each says "none recorded" when its table
-// does not exist in this case.
+// picture, the clips (native <video>, relative links inside the bag), bookmarks with their
+// narratives, tags and notes, and findings — each says "none recorded" when the case has
+// no such records (in the selected range, for a range export).
 import type { ReportHook } from './reportHtml'
-import type { AnnotationsForExport, TableDump } from './annotationsForExport'
+import type { AnnotationsForExport } from './annotationsForExport'
+import type { ExportFinding } from './findingsForExport'
 import type { ExportedClip } from './exportClips'
 
 const esc = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
-function dumpTable(d: TableDump | null, label: string): string {
-  if (!d) return `<p class="note">${esc(label)}: none recorded (this case has no such records).</p>`
-  if (d.rows.length === 0) return `<p class="note">${esc(label)}: none recorded in the selected range.</p>`
-  const head = d.columns.map((c) => `<th>${esc(c)}</th>`).join('')
-  const body = d.rows.map((r) => `<tr>${d.columns.map((c) => `<td>${esc(typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : r[c])}</td>`).join('')}</tr>`).join('\n')
-  const more = d.truncated ? `<p class="note">${d.truncated} more rows are in data/metadata/export.json.</p>` : ''
-  return `<h3>${esc(label)} <span class="note">(${d.rows.length}, table ${esc(d.table)})</span></h3><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`
+const MAX_ROWS = 2000
+
+function none(label: string, ranged: boolean): string {
+  return `<p class="note">${esc(label)}: none recorded${ranged ? ' in the selected range' : ''}.</p>`
+}
+
+function table<T>(label: string, rows: T[], ranged: boolean, head: string[], cells: (r: T) => string[]): string {
+  if (rows.length === 0) return none(label, ranged)
+  const shown = rows.slice(0, MAX_ROWS)
+  const more = rows.length > shown.length ? `<p class="note">${rows.length - shown.length} more are in data/metadata/export.json.</p>` : ''
+  return `<h3>${esc(label)} <span class="note">(${rows.length})</span></h3><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
+${shown.map((r) => `<tr>${cells(r).map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')}
+</tbody></table>${more}`
+}
+
+const edited = (versions: { version: number }[]): string => (versions.length > 1 ? ` <span class="note">(version ${versions[versions.length - 1]!.version}; earlier versions in data/metadata/export.json)</span>` : '')
+
+function findingsHtml(findings: ExportFinding[], ranged: boolean): string {
+  if (findings.length === 0) return none('Confirmed findings', ranged)
+  return findings
+    .map((f) => {
+      const events = f.events.length
+        ? `<table><thead><tr><th>Event</th><th>Time (UTC)</th><th>Source</th><th>What</th></tr></thead><tbody>${f.events
+            .slice(0, MAX_ROWS)
+            .map((e) => `<tr><td>#${e.id}</td><td class="mono">${esc(e.ts ?? '—')}</td><td>${esc(e.source ?? '—')}</td><td>${esc(e.summary)}</td></tr>`)
+            .join('')}</tbody></table>`
+        : '<p class="note">No supporting event is still in the case.</p>'
+      const cams = f.cameras.length ? esc(f.cameras.join(', ')) : '<span class="note">none associated</span>'
+      return `<article class="finding" id="finding-${f.id}"><h3>Finding #${f.id}: ${esc(f.title)}</h3>
+<dl><dt>Severity</dt><dd>${esc(f.severity)}</dd><dt>Status</dt><dd>${esc(f.status)}${f.examiner ? ` by ${esc(f.examiner)}` : ''}${f.decidedAt ? `, ${esc(f.decidedAt)}` : ''}${f.reason ? ` — ${esc(f.reason)}` : ''}</dd>${f.subjects.length ? `<dt>About</dt><dd>${esc(f.subjects.join(', '))}</dd>` : ''}<dt>Rule</dt><dd>${esc(f.rule)}</dd><dt>Period</dt><dd>${esc(f.from ?? '—')} – ${esc(f.to ?? '—')}</dd><dt>Cameras</dt><dd>${cams}</dd></dl>
+<p>${esc(f.explanation)}</p>${f.unconfirmedLink ? '<p class="note">This finding rests on a person ↔ account link that has not been confirmed.</p>' : ''}
+<h4>Supporting events (${f.events.length})</h4>${events}</article>`
+    })
+    .join('\n')
 }
 
 export function reportSections(input: {
@@ -23,7 +51,8 @@ export function reportSections(input: {
   timeline: string | null
   clips: ExportedClip[]
   annotations: AnnotationsForExport
-  findingsWanted: boolean
+  /** Confirmed findings; null when the examiner left findings out. */
+  findings: ExportFinding[] | null
   accessAudit: boolean
 }): Partial<Record<ReportHook, string>> {
   const timeline = `<section id="timeline" aria-labelledby="h-timeline"><h2 id="h-timeline">Timeline</h2>
@@ -47,13 +76,27 @@ ${clipItems.length ? `<ul>${clipItems.join('\n')}</ul>` : '<p class="note">No cl
 </section>`
   const a = input.annotations
   const bookmarks = `<section id="bookmarks" aria-labelledby="h-bookmarks"><h2 id="h-bookmarks">Bookmarks, narratives, tags and notes</h2>
-${dumpTable(a.bookmarks, 'Bookmarks')}
-${dumpTable(a.narratives, 'Narratives')}
-${dumpTable(a.tags, 'Tags')}
-${dumpTable(a.notes, 'Notes')}
+${table('Bookmarks and narratives', a.bookmarks, a.ranged, ['Period (UTC)', 'Title', 'Narrative', 'Examiner'], (b) => [
+  `<span class="mono">${esc(b.from)}${b.to ? ` – ${esc(b.to)}` : ''}</span>`,
+  `${esc(b.title)}${edited(b.versions)}`,
+  esc(b.narrative).replace(/\n/g, '<br>'),
+  `${esc(b.examiner)}<br><span class="note">${esc(b.updatedAt)}</span>`
+])}
+${table('Tags', a.tags, a.ranged, ['Tag', 'Event', 'Event time (UTC)', 'Tagged by'], (t) => [
+  esc(t.tag),
+  `#${t.eventId}${t.eventRef ? `<br><span class="hash">${esc(t.eventRef)}</span>` : ''}`,
+  `<span class="mono">${esc(t.eventTs ?? '—')}</span>`,
+  `${esc(t.taggedBy ?? '—')}<br><span class="note">${esc(t.taggedAt ?? '')}</span>`
+])}
+${table('Notes', a.notes, a.ranged, ['Event', 'Event time (UTC)', 'Note', 'Examiner'], (n) => [
+  `#${n.eventId ?? '—'}${n.eventRef ? `<br><span class="hash">${esc(n.eventRef)}</span>` : ''}`,
+  `<span class="mono">${esc(n.eventTs ?? '—')}</span>`,
+  `${esc(n.text).replace(/\n/g, '<br>')}${edited(n.versions)}`,
+  `${esc(n.examiner)}<br><span class="note">${esc(n.updatedAt)}</span>`
+])}
 </section>`
   const findings = `<section id="findings" aria-labelledby="h-findings"><h2 id="h-findings">Findings</h2>
-${input.findingsWanted ? dumpTable(a.findings, 'Findings') : '<p class="note">Findings were left out of this export by the examiner.</p>'}
+${input.findings ? findingsHtml(input.findings, a.ranged) : '<p class="note">Findings were left out of this export by the examiner.</p>'}
 </section>`
   return { timeline, clips, bookmarks, findings }
 }

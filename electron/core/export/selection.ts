@@ -13,8 +13,10 @@ export interface Selection {
   to: string | null
   /** null: every source. */
   sourceIds: number[] | null
-  /** Only events carrying a tag or a bookmark (annotationsForExport decides which). */
+  /** Only events carrying a tag or a bookmark (annotationsForExport.taggedOrBookmarked). */
   taggedOnly?: boolean
+  /** Only the events that support confirmed findings. */
+  findingsOnly?: boolean
   /** Access events only (the access-audit report): sources without any are left out. */
   accessOnly?: boolean
 }
@@ -22,7 +24,7 @@ export interface Selection {
 export class ExportInputError extends Error {}
 
 export function isWholeCase(s: Selection): boolean {
-  return !s.from && !s.to && s.sourceIds === null && !s.taggedOnly && !s.accessOnly
+  return !s.from && !s.to && s.sourceIds === null && !s.taggedOnly && !s.findingsOnly && !s.accessOnly
 }
 
 export function describeSelection(s: Selection): string {
@@ -33,6 +35,7 @@ export function describeSelection(s: Selection): string {
   if (s.sourceIds) parts.push(`of source${s.sourceIds.length === 1 ? '' : 's'} ${s.sourceIds.map((id) => `#${id}`).join(', ')}`)
   if (s.accessOnly) parts.push('(door access events only)')
   if (s.taggedOnly) parts.push('that carry a tag or a bookmark')
+  if (s.findingsOnly) parts.push(s.taggedOnly ? 'or support a confirmed finding' : 'that support a confirmed finding')
   return `${parts.join(' ')}, with the originals of those sources`
 }
 

@@ -1,15 +1,18 @@
 // The access-audit report on a generated Lenel OnGuard CSV imported with the CLI: entries,
 // denied attempts, forced and held doors, after-hours access in the case zone, area
-// matching by prefix, camera coverage (absent, then from a door_camera table), the clock
+// matching by prefix, camera coverage (none, then set and suggested through the video module), the clock
 // offset in force, and the usual bag checks.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../../electron/core/case/database'
+import { CaseFolder } from '../../../electron/core/case/caseFolder'
+import { acquireEvidence } from '../../../electron/core/case/intake'
+import { importVideoEvidence, setDoorCamera, suggestDoorCameras } from '../../../electron/core/media/videoStore'
 import { isAfterHours, localClock, matchArea } from '../../../electron/core/export/accessAudit'
 import { parseWorkingHours } from '../../../electron/cli/exportCommands'
 import { iwb } from '../../helpers/cli'
 import { tempDir } from '../../helpers/tmp'
+import { cachedClip, STANDARD_CLIPS, testTools } from '../../helpers/videoFixtures'
 
 let tmp: ReturnType<typeof tempDir>
 let caseDir: string
@@ -99,7 +102,7 @@ describe('access audit', () => {
     expect(after).toContain('Maria Lopez')
     expect(after).toContain('Sat')
     expect(after).not.toContain('Mon 2024-03-04 09:02')
-    expect(section(html, 'audit-doors')).toContain('no association recorded')
+    expect(section(html, 'audit-doors')).toMatch(/HQ Server Room<\/td>.*no camera associated/)
     expect(section(html, 'audit-clocks')).toContain('+30s')
     expect(section(html, 'audit-clocks')).toContain('onguard_history.csv')
     // The main report points at the audit and still has hashes and custody.
@@ -108,16 +111,31 @@ describe('access audit', () => {
     expect(readFileSync(join(bag, 'manifest-sha256.txt'), 'utf8')).toContain('data/report/access-audit.html')
   })
 
-  it('shows the cameras associated with each door once a door_camera table exists', () => {
-    const db = openDatabase(join(caseDir, 'case.db'))
-    db.exec("CREATE TABLE door_camera (door TEXT NOT NULL, camera TEXT NOT NULL); INSERT INTO door_camera VALUES ('HQ Server Room', 'Cam 3 corridor'), ('HQ Server Room', 'Cam 4 rack')")
-    db.close()
+  it('shows the camera associated with each door: confirmed, suggested, or none', async () => {
+    // Footage of two cameras imported with the video module; the server room's camera set
+    // by the investigator, the loading dock's suggested from the names.
+    const folder = CaseFolder.open(caseDir)
+    try {
+      const importAs = async (path: string, camera: string): Promise<number> => {
+        const ev = await acquireEvidence(folder, { path }, { examiner: 'Robin' })
+        const r = await importVideoEvidence(folder, ev.evidence!.id, { examiner: 'Robin', tools: testTools(), caseZone: 'Europe/Berlin', camera })
+        return r.file!.cameraId
+      }
+      const corridor = await importAs((await cachedClip(STANDARD_CLIPS.h264)).path, 'Cam 3 corridor')
+      await importAs((await cachedClip({ codec: 'h264', seconds: 4, fileName: 'plain.mkv', container: 'mkv' })).path, 'Loading dock cam')
+      setDoorCamera(folder.db, 'HQ Server Room', corridor, 'Robin')
+      suggestDoorCameras(folder.db, 'Robin')
+    } finally {
+      folder.close()
+    }
     const bag = join(tmp.path, 'audit-cams')
     run(['export', caseDir, '--kind', 'access-audit', '--out', bag, '--area', 'HQ'])
     const doors = section(readFileSync(join(bag, 'data', 'report', 'access-audit.html'), 'utf8'), 'audit-doors')
-    expect(doors).toMatch(/HQ Server Room<\/td>.*Cam 3 corridor, Cam 4 rack/)
-    expect(doors).toMatch(/HQ Loading Dock<\/td>.*no camera associated/)
-  })
+    expect(doors).toMatch(/HQ Server Room<\/td>.*Cam 3 corridor</)
+    expect(doors).toMatch(/HQ Loading Dock<\/td>.*Loading dock cam \(suggested\)/)
+    expect(doors).toMatch(/HQ Lobby<\/td>.*no camera associated/)
+    expect(run(['verify', bag])).toMatch(/OK: bag intact/)
+  }, 60_000)
 
   it('refuses bad working hours and kinds with advice', () => {
     expect(iwb(['export', caseDir, '--kind', 'audit'], env).stderr).toMatch(/--kind is evidence or access-audit/)

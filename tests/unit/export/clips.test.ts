@@ -1,7 +1,8 @@
 // Clips: the cutter on an ffmpeg-generated recording (H.264 MP4 out, duration within one
 // frame, provenance with source hash, ffmpeg build, exact args, wall clock and output hash),
-// and clips inside a bag once a video_file table exists — each clip's source is an original
-// of the bag or named as withheld, which the verifier checks.
+// and clips inside a bag from footage imported with the video module — cut from the frame
+// the player shows at the range's start (camera offset and placement applied), each clip's
+// source an original of the bag or named as withheld, which the verifier checks.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -11,12 +12,16 @@ import { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { verifyBag } from '../../../electron/core/export/bagVerifier'
 import { exportBag } from '../../../electron/core/export/bagWriter'
-import { clipOutputArgs, cutClip } from '../../../electron/core/export/clipCutter'
-import { allFrameNumbers, makeClip } from '../../helpers/videoFixtures'
+import { clipOutputArgs, cutClip, type ClipProvenance } from '../../../electron/core/export/clipCutter'
+import type { Demuxer } from '../../../electron/core/media/ffmpegRunner'
+import { planFor } from '../../../electron/core/media/mediaServer'
+import { fileProbe, fileRow, importVideoEvidence } from '../../../electron/core/media/videoStore'
+import { allFrameNumbers, cachedClip, makeClip, STANDARD_CLIPS, testTools } from '../../helpers/videoFixtures'
 import { copyBag, has } from './exportFixture'
 import { tempDir } from '../../helpers/tmp'
 
 const FPS = 25
+const at = (iso: string): number => Date.parse(iso) * 1000
 let tmp: ReturnType<typeof tempDir>
 let source = ''
 let sourceSha: string
@@ -33,7 +38,7 @@ beforeAll(async () => {
   tmp = tempDir()
   if (!ok) return
   // 10 s at 25 fps with a 2 s GOP and B-frames, each frame showing its number.
-  source = (await makeClip(tmp.path, { codec: 'h264', fps: FPS, seconds: 10, gop: 50, bframes: 2, fileName: 'dock-cam.mp4' })).path
+  source = (await makeClip(tmp.path, { codec: 'h264', fps: FPS, seconds: 10, gop: 50, bframes: 2, fileName: 'dock-cam.mp4', creationTime: '2024-05-03T22:14:00Z' })).path
   sourceSha = createHash('sha256').update(readFileSync(source)).digest('hex')
 })
 afterAll(() => tmp.cleanup())
@@ -88,22 +93,24 @@ describe.skipIf(!ok)('clip cutter', () => {
 })
 
 describe.skipIf(!ok)('clips in a bag', () => {
-  it('cuts the selected camera over the range when a video_file table exists; verify checks the source', async () => {
+  it('cuts the selected camera over the range, from the frame the player shows, with provenance; verify checks the source', async () => {
     const folder = CaseFolder.create(join(tmp.path, 'case'), { name: 'Clips', examiner: 'Robin', timeZone: 'UTC' })
     try {
+      // The recording says it starts 22:14:00 UTC (creation_time); the camera runs 1.5 s slow.
       const acquired = await acquireEvidence(folder, { path: source }, { examiner: 'Robin' })
-      const evidenceId = acquired.evidence!.id
-      // Stand-in for schema v5: the recording starts 22:14:00 UTC after a +1.5 s offset.
-      const startUs = Date.UTC(2024, 4, 3, 22, 14, 0) * 1000
-      folder.db.exec('CREATE TABLE video_file (id INTEGER PRIMARY KEY, camera TEXT, evidence_id INTEGER, start_us INTEGER, duration_s REAL, offset_us INTEGER)')
-      folder.db.prepare('INSERT INTO video_file (camera, evidence_id, start_us, duration_s, offset_us) VALUES (?, ?, ?, ?, ?)').run('Dock cam', evidenceId, startUs, 10, 1_500_000)
-      folder.db.prepare('INSERT INTO video_file (camera, evidence_id, start_us, duration_s, offset_us) VALUES (?, ?, ?, ?, ?)').run('Lobby cam', evidenceId, startUs, 10, 0)
+      const imported = await importVideoEvidence(folder, acquired.evidence!.id, { examiner: 'Robin', tools: testTools(), caseZone: 'UTC', camera: 'Dock cam', offsetUs: 1_500_000 })
+      expect(imported.file).toMatchObject({ startUs: at('2024-05-03T22:14:01.500Z'), offsetApplied: true })
+      // Another camera over the same time: not selected, so not cut.
+      const lobby = await cachedClip(STANDARD_CLIPS.h264)
+      const lobbyEv = await acquireEvidence(folder, { path: lobby.path }, { examiner: 'Robin' })
+      await importVideoEvidence(folder, lobbyEv.evidence!.id, { examiner: 'Robin', tools: testTools(), caseZone: 'UTC', camera: 'Lobby cam', start: '2024-05-03T22:14:00Z' })
 
+      const A = at('2024-05-03T22:14:03.020Z')
       const r = await exportBag(folder, {
         out: join(tmp.path, 'bag'),
         examiner: 'Robin',
         keysDir: join(tmp.path, 'keys'),
-        from: '2024-05-03T22:14:03Z',
+        from: '2024-05-03T22:14:03.020Z',
         to: '2024-05-03T22:14:06Z',
         cameras: ['Dock cam'],
         ffmpegPath: '/usr/bin/ffmpeg'
@@ -113,17 +120,31 @@ describe.skipIf(!ok)('clips in a bag', () => {
       const p = probe(clip)
       expect(p.codec).toBe('h264')
       expect(Math.abs(p.duration - 3)).toBeLessThanOrEqual(1 / FPS + 1e-6)
-      const prov = JSON.parse(readFileSync(join(r.path, 'data', 'clips', '001-Dock_cam.provenance.json'), 'utf8')) as Record<string, unknown>
+
+      // The frame the player shows at A: its HLS plan puts the first frame at start_us.
+      const row = fileRow(folder.db, imported.file!.id)
+      const plan = planFor({ fileId: row.id, evidenceId: row.evidence_id, sha256: row.sha256, demuxer: row.demuxer as Demuxer, mode: row.playback_mode, startUs: row.start_us, probe: fileProbe(row) })
+      const expected = Math.floor((A - plan.segments[0]!.wallClockUs) / 1e6 / plan.frameDurationS + 1e-6)
+      expect(expected).toBe(38) // (22:14:03.020 − 22:14:01.500) × 25 fps
+      const frames = await allFrameNumbers({ path: clip, demuxer: 'mov', width: 320, height: 240 }, 200)
+      expect(Math.abs(frames[0]! - expected)).toBeLessThanOrEqual(1)
+      expect(frames).toHaveLength(75)
+
+      const prov = JSON.parse(readFileSync(join(r.path, 'data', 'clips', '001-Dock_cam.provenance.json'), 'utf8')) as ClipProvenance & { source: { withheld: string | null } }
       expect(prov).toMatchObject({
         camera: 'Dock cam',
-        startWallClock: '2024-05-03T22:14:03.000Z',
+        startWallClock: '2024-05-03T22:14:03.020Z',
         clockOffsetAppliedUs: 1_500_000,
-        cut: { inSeconds: 3, outSeconds: 6 },
+        cut: { inSeconds: 1.52, outSeconds: 4.52 },
         // A range export holds the originals of its event sources; the recording is not one.
-        source: { sha256: sourceSha, withheld: expect.stringMatching(/not among the originals/) }
+        source: { sha256: sourceSha, demuxer: 'mov', withheld: expect.stringMatching(/not among the originals/) },
+        output: { sha256: createHash('sha256').update(readFileSync(clip)).digest('hex'), codec: 'h264', container: 'mp4' }
       })
+      expect(prov.ffmpeg.version).toMatch(/^ffmpeg version /)
+      expect(prov.ffmpeg.args).toEqual(expect.arrayContaining(['-ss', '1.520000', '-i', folder.evidencePath(sourceSha)]))
       const html = readFileSync(join(r.path, 'data', 'report', 'index.html'), 'utf8')
       expect(html).toMatch(/<video controls preload="metadata" src="\.\.\/clips\/001-Dock_cam\.mp4"/)
+      expect(html).toContain('clock offset applied 1500000 µs')
       expect(html).toContain("media-src 'self' file:")
       expect((await verifyBag(r.path)).problems).toEqual([])
 
@@ -141,12 +162,18 @@ describe.skipIf(!ok)('clips in a bag', () => {
     }
   }, 120_000)
 
-  it('says why no clip was cut when the video tables do not exist', async () => {
+  it('says why no clip was cut: an unknown camera, or no recording in the range', async () => {
     const folder = CaseFolder.create(join(tmp.path, 'case2'), { name: 'No video', examiner: 'Robin', timeZone: 'UTC' })
     try {
       const r = await exportBag(folder, { out: join(tmp.path, 'bag2'), examiner: 'Robin', keysDir: join(tmp.path, 'keys'), from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z', cameras: ['Dock cam'] })
       expect(r.clips).toBe(0)
-      expect(r.notes.join(' ')).toMatch(/no video recordings table yet/)
+      expect(r.notes.join(' ')).toMatch(/No camera named Dock cam in this case/)
+
+      const acquired = await acquireEvidence(folder, { path: source }, { examiner: 'Robin' })
+      await importVideoEvidence(folder, acquired.evidence!.id, { examiner: 'Robin', tools: testTools(), caseZone: 'UTC', camera: 'Dock cam' })
+      const r2 = await exportBag(folder, { out: join(tmp.path, 'bag3'), examiner: 'Robin', keysDir: join(tmp.path, 'keys'), from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z', cameras: ['Dock cam'] })
+      expect(r2.clips).toBe(0)
+      expect(r2.notes.join(' ')).toMatch(/No placed recording of Dock cam overlaps the selected range/)
     } finally {
       folder.close()
     }

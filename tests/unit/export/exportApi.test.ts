@@ -109,23 +109,34 @@ describe('export.start', () => {
     }
   })
 
-  it('exports tagged events only, once a tag table exists (and says so when none does)', async () => {
+  it('exports tagged or bookmarked events only (none while nothing is tagged)', async () => {
     const none = result((await runJob('export.start', { taggedOnly: true, format: 'folder', name: 'tagged-none' })).end, ExportJobResult)
     expect(none.events).toBe(0)
-    expect(none.notes.join(' ')).toMatch(/no tag or bookmark table/)
+    expect(readFileSync(join(none.path, 'data', 'report', 'index.html'), 'utf8')).toContain('Tags: none recorded.')
 
-    // Stand-in for the annotations schema (v6): a tag on two events.
-    const db = openDatabase(join(caseDir, 'case.db'))
-    db.exec('CREATE TABLE event_tag (event_id INTEGER NOT NULL, tag TEXT NOT NULL, created_us INTEGER)')
-    const ids = (db.prepare('SELECT id FROM event ORDER BY id LIMIT 2 OFFSET 100').all() as { id: number }[]).map((r) => r.id)
-    for (const id of ids) db.prepare("INSERT INTO event_tag VALUES (?, 'suspicious', NULL)").run(id)
+    // Two events tagged through the contract, a third untagged again.
+    const db = openDatabase(join(caseDir, 'case.db'), { readonly: true })
+    const ids = (db.prepare('SELECT id FROM event ORDER BY id LIMIT 3 OFFSET 100').all() as { id: number }[]).map((r) => r.id)
+    const third = db.prepare('SELECT ts FROM event WHERE id = ?').get(ids[2]) as { ts: number }
+    const atThird = (db.prepare('SELECT id FROM event WHERE ts = ?').all(third.ts) as { id: number }[]).map((r) => r.id)
     db.close()
+    expect(await call('events.tag', { eventIds: ids, tag: 'suspicious' })).toEqual({ changed: 3 })
+    expect(await call('events.untag', { eventIds: [ids[2]!], tag: 'suspicious' })).toEqual({ changed: 1 })
     const tagged = result((await runJob('export.start', { taggedOnly: true, format: 'folder', name: 'tagged' })).end, ExportJobResult)
     expect(tagged.events).toBe(2)
     const jsonl = readFileSync(join(tagged.path, 'data', 'events', 'events.jsonl'), 'utf8').trim().split('\n')
-    expect(jsonl.map((l) => (JSON.parse(l) as { id: number }).id).sort()).toEqual(ids.sort())
+    expect(jsonl.map((l) => (JSON.parse(l) as { id: number }).id).sort()).toEqual(ids.slice(0, 2).sort())
     const report = readFileSync(join(tagged.path, 'data', 'report', 'index.html'), 'utf8')
-    expect(report).toContain('suspicious')
+    expect(report).toMatch(/<td>suspicious<\/td><td>#\d+<br><span class="hash">[0-9a-f]{64}:\d+<\/span>/)
+    const meta = JSON.parse(readFileSync(join(tagged.path, 'data', 'metadata', 'export.json'), 'utf8')) as { annotations: { tags: { eventId: number }[]; tagLog: { op: string }[] } }
+    expect(meta.annotations.tags.map((t) => t.eventId).sort()).toEqual(ids.slice(0, 2).sort())
+    expect(meta.annotations.tagLog.map((l) => l.op)).toEqual(['add', 'add', 'add', 'remove'])
+
+    // A point bookmark at the untagged event's instant brings it (and any event at that instant) back.
+    await call('bookmarks.create', { fromUs: third.ts, toUs: null, title: 'Third', narrative: 'bookmarked, not tagged' })
+    const withBookmark = result((await runJob('export.start', { taggedOnly: true, format: 'folder', name: 'tagged-bookmarked' })).end, ExportJobResult)
+    expect(withBookmark.events).toBe(new Set([...ids.slice(0, 2), ...atThird]).size)
+    expect(readFileSync(join(withBookmark.path, 'data', 'report', 'index.html'), 'utf8')).toContain('bookmarked, not tagged')
   })
 
   it('refuses a bad selection with advice, and an existing name', async () => {

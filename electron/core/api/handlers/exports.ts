@@ -49,6 +49,7 @@ export function exportsHandlers(ctx: WorkbenchContext): AreaHandlers<typeof expo
               to: req.to,
               sourceIds: req.sourceIds,
               taggedOnly: req.taggedOnly,
+              findingsOnly: req.findingsOnly,
               cameras: req.cameras,
               findings: req.findings,
               areas: req.areas,
