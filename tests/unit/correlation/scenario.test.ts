@@ -14,7 +14,7 @@ import { decideFinding, listFindings } from '../../../electron/core/correlation/
 import { decideLink, listPeople, personTimeline } from '../../../electron/core/correlation/people'
 import { listPlaces } from '../../../electron/core/correlation/places'
 import { writeRuleSettings } from '../../../electron/core/correlation/ruleSettings'
-import { findingsStale, runCorrelation } from '../../../electron/core/correlation/rules'
+import { findingsStale, rules, runCorrelation, runCorrelationAsync } from '../../../electron/core/correlation/rules'
 import { SCENARIO_SITES, addCameras, writeScenario } from '../../helpers/correlationScenario'
 import { tempDir } from '../../helpers/tmp'
 
@@ -196,5 +196,43 @@ describe('correlation scenario', () => {
     const tl = personTimeline(folder.db, john.id, 100)
     expect(tl.steps.filter((s) => s.kind === 'badge').map((s) => s.place)).toEqual(['HQ / Lobby', 'HQ / Side Door', 'HQ / Side Door', 'HQ / Server Room'])
     expect(tl.steps.filter((s) => s.kind === 'logon').map((s) => s.action)).toEqual(['logon', 'user.session.start'])
+  })
+})
+
+describe('running the rules off the blocking path', () => {
+  it('runCorrelationAsync hands the event loop back between steps and reports each rule', async () => {
+    const steps: string[] = []
+    let ticks = 0
+    let ticking = true
+    const tick = (): void => {
+      ticks++
+      if (ticking) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const before = ticks
+    const summary = await runCorrelationAsync(folder.db, { onStep: (done, total, label) => steps.push(`${done}/${total} ${label}`) })
+    ticking = false
+    expect(steps).toEqual([
+      '0/14 Rebuilding people and identities',
+      '1/14 Rebuilding places',
+      '2/14 Rebuilding devices',
+      '3/14 Preparing working tables',
+      ...rules.map((r, i) => `${4 + i}/14 Rule ${r.id}`),
+      '13/14 Saving findings',
+      '14/14 Done'
+    ])
+    // Other work ran between the steps (at least once per step).
+    expect(ticks - before).toBeGreaterThanOrEqual(13)
+    expect(summary.findings).toBe(listFindings(folder.db).length)
+  })
+
+  it('a cancelled run stops between steps, keeps the stored findings and drops its working tables', async () => {
+    const before = listFindings(folder.db).map((f) => f.id)
+    const runId = (folder.db.prepare('SELECT run_id FROM correlation_state WHERE id = 1').get() as { run_id: number }).run_id
+    const ac = new AbortController()
+    await expect(runCorrelationAsync(folder.db, { signal: ac.signal, onRule: (_i, _n, id) => id === 'tailgating' && ac.abort() })).rejects.toThrow('cancelled')
+    expect(listFindings(folder.db).map((f) => f.id)).toEqual(before)
+    expect((folder.db.prepare('SELECT run_id FROM correlation_state WHERE id = 1').get() as { run_id: number }).run_id).toBe(runId)
+    expect(folder.db.prepare("SELECT name FROM temp.sqlite_master WHERE name LIKE 'corr_%'").all()).toEqual([])
   })
 })
