@@ -2,10 +2,13 @@
 // a Lenel OnGuard badge export (UTC), Windows Security events as Event Viewer XML, and an
 // Okta System Log (JSON lines). It holds exactly one true instance of each correlation rule
 // and near-misses beside each that must not fire (see the comments at each person).
-// `cameraTables` adds camera / door_camera / video_file rows in the shape cameraLookup reads.
+// `addCameras` imports footage for four cameras through the video import (see there).
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Db } from '../../electron/core/case/database'
+import type { CaseFolder } from '../../electron/core/case/caseFolder'
+import { acquireEvidence } from '../../electron/core/case/intake'
+import { importVideoEvidence, placeFile, setDoorCamera, suggestDoorCameras, updateCamera } from '../../electron/core/media/videoStore'
+import { cachedClip, testTools, type ClipSpec } from './videoFixtures'
 
 const NS = 'http://schemas.microsoft.com/win/2004/08/events/event'
 
@@ -150,30 +153,47 @@ export const SCENARIO_SITES = {
   Branch: { timeZone: 'Europe/London', workStart: '07:00', workEnd: '19:00', workDays: [1, 2, 3, 4, 5], lat: 55.9533, lon: -3.1883 }
 }
 
-const us = (iso: string): number => Date.parse(iso) * 1000
-
 /**
- * Cameras in the shape cameraLookup discovers (the video area owns the real tables).
- * CAM-DOCK has a recording gap at the forced door; CAM-SERVER's clock offset is unknown.
+ * The scenario's cameras, built the way an investigator builds them: ffmpeg-made clips
+ * acquired as evidence, imported with the video import, placed (by creation_time or by hand),
+ * a clock offset set on one camera, and door ↔ camera associations suggested by name and
+ * two of them confirmed (electron/core/media/videoStore.ts).
+ *
+ * - CAM-DOCK (Loading Dock, confirmed; offset −10 min set by hand): an MP4 with creation_time
+ *   11:00:00 lasting 63 min and an MPEG-TS with no time placed by hand at 12:15:00 camera
+ *   clock, 45 min. Corrected: 10:50–11:53 and 12:05–12:50, so the 12:00 forced door falls in
+ *   the gap (rule 9). Read without the offset the first file would cover 12:00; with the offset
+ *   applied twice the second would (11:55–12:40): either mistake loses the finding.
+ * - CAM-SERVER (Server Room, confirmed; offset never set): one MP4 from 10:30 for 5 h covering
+ *   every denial there (no gap), so rule 9 reports only its unknown clock.
+ * - CAM-SIDE (Side Door) and CAM-LOBBY (Lobby): associations left "suggested"; one short
+ *   unplaced clip each (unplaced files are no coverage; no rule-9 event happens at those doors).
  */
-export function addCameraTables(db: Db): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS camera (id INTEGER PRIMARY KEY, name TEXT NOT NULL, clock_offset_us INTEGER);
-    CREATE TABLE IF NOT EXISTS door_camera (door TEXT NOT NULL, camera_id INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS video_file (id INTEGER PRIMARY KEY, camera_id INTEGER NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL);
-  `)
-  const cam = db.prepare('INSERT INTO camera (id, name, clock_offset_us) VALUES (?, ?, ?)')
-  cam.run(1, 'CAM-DOCK', 0)
-  cam.run(2, 'CAM-SERVER', null)
-  cam.run(3, 'CAM-SIDE', 0)
-  cam.run(4, 'CAM-LOBBY', 0)
-  const link = db.prepare('INSERT INTO door_camera (door, camera_id) VALUES (?, ?)')
-  link.run('HQ / Loading Dock', 1)
-  link.run('HQ / Server Room', 2)
-  link.run('HQ / Side Door', 3)
-  link.run('HQ / Lobby', 4)
-  const vid = db.prepare('INSERT INTO video_file (camera_id, start_us, end_us) VALUES (?, ?, ?)')
-  vid.run(1, us(`${MON}T00:00:00Z`), us(`${MON}T11:50:00Z`))
-  vid.run(1, us(`${MON}T12:10:00Z`), us(`${WED}T23:59:00Z`))
-  for (const c of [2, 3, 4]) vid.run(c, us(`${SUN}T00:00:00Z`), us(`${WED}T23:59:00Z`))
+export async function addCameras(folder: CaseFolder, examiner: string): Promise<void> {
+  const tools = testTools()
+  const db = folder.db
+  // Footage hours long at one frame every 10 s: cheap to encode, probe and cache.
+  const long = (seconds: number, container: 'mp4' | 'ts', creationTime?: string): ClipSpec => ({
+    codec: 'h264', container, fps: 0.1, gop: 30, seconds, width: 160, height: 120, ...(creationTime ? { creationTime } : {}), fileName: `corr-${seconds}s.${container}`
+  })
+  const importClip = async (spec: ClipSpec, camera: string) => {
+    const clip = await cachedClip(spec, tools)
+    const acquired = await acquireEvidence(folder, { path: clip.path }, { examiner })
+    if (!acquired.evidence) throw new Error(acquired.reason ?? `${clip.path} not acquired`)
+    const r = await importVideoEvidence(folder, acquired.evidence.id, { examiner, tools, camera, caseZone: 'Europe/London' })
+    if (!r.file) throw new Error(`${clip.path}: ${r.message}`)
+    return r.file
+  }
+  const dockA = await importClip(long(63 * 60, 'mp4', `${MON}T11:00:00Z`), 'CAM-DOCK')
+  const dockB = await importClip(long(45 * 60, 'ts'), 'CAM-DOCK')
+  if (dockA.startMethod !== 'creation-time' || dockB.startMethod !== 'unplaced') throw new Error(`dock clips placed by ${dockA.startMethod} / ${dockB.startMethod}`)
+  placeFile(db, dockB.id, { start: `${MON}T12:15:00Z`, timeZone: null, basis: 'camera-clock', reason: 'time read off the overlay' }, examiner, 'Europe/London')
+  updateCamera(db, dockA.cameraId, { offsetUs: -10 * 60_000_000, reason: 'camera clock 10 min fast' }, examiner)
+  const server = await importClip(long(5 * 3600, 'mp4', `${MON}T10:30:00Z`), 'CAM-SERVER')
+  await importClip({ codec: 'h264', container: 'ts', seconds: 1, width: 160, height: 120, fileName: 'corr-side.ts' }, 'CAM-SIDE')
+  await importClip({ codec: 'h264', container: 'ts', seconds: 2, width: 160, height: 120, fileName: 'corr-lobby.ts' }, 'CAM-LOBBY')
+  // Name matching suggests all four doors; the investigator confirms two.
+  suggestDoorCameras(db, examiner)
+  setDoorCamera(db, 'HQ / Loading Dock', dockA.cameraId, examiner)
+  setDoorCamera(db, 'HQ / Server Room', server.cameraId, examiner)
 }

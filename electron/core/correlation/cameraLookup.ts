@@ -1,79 +1,107 @@
-// Cameras of a door, and whether a camera recorded at a time. Cameras, recordings and
-// door ↔ camera associations belong to another area (schema v5/v6); this module is the one
-// place that reads them, discovers their tables and columns from sqlite_master, and returns
-// no cameras when they are absent, so the rules work on a case without video.
+// Cameras of a door, and whether a camera recorded at a time, for the rules and the places
+// and devices lists. Cameras, their files and door ↔ camera associations belong to the video
+// area (schema v5, electron/core/media/videoStore.ts); this module reads them through that
+// module's listCameras, and door_camera with one typed query (listDoorCameras would also
+// scan every access event for the door list, which the rules do not need).
+//
+// Coverage is computed exactly as the player does (renderer CameraPlayer: a file shows time
+// t when startUs <= t < endUs): video_file.start_us is already the corrected start (raw +
+// camera offset when offset_applied, raw alone for a file placed by true time), and endUs is
+// start_us + duration_us. Unplaced files (start_us NULL) and files of unknown duration are
+// no coverage. A camera's clock offset is unknown while its offset_method is 'none'.
+import type { CameraInfo as VideoCamera } from '@shared/contracts/video'
 import type { Db } from '../case/database'
+import { listCameras } from '../media/videoStore'
 
 export interface CameraInfo {
   id: number
   name: string
-  /** null when the camera's clock offset was never measured. */
+  /** False while the camera's clock offset was never set or measured (offset_method 'none'). */
   clockOffsetKnown: boolean
+  /** How the door ↔ camera association stands, for cameras returned by camerasFor; null from all(). */
+  association: 'suggested' | 'confirmed' | null
+  /** Files of this camera not placed on the timeline yet (they cannot count as coverage). */
+  unplacedFiles: number
 }
 
 export interface CameraLookup {
+  /** Whether the case holds any camera. */
   readonly available: boolean
   /** Cameras associated with a door (by its location text, "site / door"). */
   camerasFor(location: string): CameraInfo[]
-  /** Whether the camera has a recording covering [fromUs, toUs]; null when recordings are unknown. */
-  covers(cameraId: number, fromUs: number, toUs: number): boolean | null
+  /** Whether placed footage of the camera covers all of [fromUs, toUs] (one file or several back to back). */
+  covers(cameraId: number, fromUs: number, toUs: number): boolean
   all(): CameraInfo[]
 }
 
-const none: CameraLookup = { available: false, camerasFor: () => [], covers: () => null, all: () => [] }
-
-function tableColumns(db: Db, table: string): Set<string> | null {
-  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)
-  if (!exists) return null
-  return new Set((db.prepare(`PRAGMA table_info(${JSON.stringify(table)})`).all() as { name: string }[]).map((c) => c.name))
+interface Loaded {
+  cameras: Map<number, CameraInfo>
+  /** Placed files per camera as [start, end) intervals, sorted by start. */
+  spans: Map<number, [number, number][]>
 }
 
-const pick = (cols: Set<string>, ...names: string[]): string | null => names.find((n) => cols.has(n)) ?? null
+function load(db: Db): Loaded {
+  const cams: VideoCamera[] = listCameras(db)
+  const cameras = new Map<number, CameraInfo>()
+  const spans = new Map<number, [number, number][]>()
+  for (const c of cams) {
+    cameras.set(c.id, {
+      id: c.id,
+      name: c.name,
+      clockOffsetKnown: c.offsetMethod !== 'none',
+      association: null,
+      unplacedFiles: c.files.filter((f) => f.startUs === null).length
+    })
+    const placed = c.files
+      .filter((f) => f.startUs !== null && f.endUs !== null && f.endUs > f.startUs)
+      .map((f): [number, number] => [f.startUs!, f.endUs!])
+      .sort((a, b) => a[0] - b[0])
+    spans.set(c.id, placed)
+  }
+  return { cameras, spans }
+}
+
+/** Whether sorted [start, end) intervals cover [from, to] without a hole. */
+export function intervalsCover(spans: readonly (readonly [number, number])[], fromUs: number, toUs: number): boolean {
+  let reached = fromUs
+  for (const [s, e] of spans) {
+    if (s > reached) break
+    if (e > reached) reached = e
+    if (reached > toUs) return true
+  }
+  return false
+}
+
+/** "CAM-DOCK (confirmed), CAM-SIDE (suggested, not yet confirmed)": the cameras of a finding's text. */
+export function describeCameras(cams: readonly CameraInfo[]): string {
+  return cams
+    .map((c) => (c.association === 'suggested' ? `${c.name} (suggested by name, not yet confirmed for this door)` : c.association === 'confirmed' ? `${c.name} (confirmed for this door)` : c.name))
+    .join(', ')
+}
 
 export function cameraLookup(db: Db): CameraLookup {
-  const cam = tableColumns(db, 'camera')
-  const link = tableColumns(db, 'door_camera')
-  if (!cam || !link) return none
-  const camName = pick(cam, 'name', 'label', 'title')
-  const camOffset = pick(cam, 'clock_offset_us', 'offset_us')
-  const camOffsetKnown = pick(cam, 'clock_offset_known', 'offset_known', 'offset_measured')
-  const linkDoor = pick(link, 'door', 'location', 'door_location', 'place')
-  const linkCam = pick(link, 'camera_id', 'camera')
-  if (!camName || !linkDoor || !linkCam) return none
-  const knownExpr = camOffsetKnown ? `c.${camOffsetKnown} <> 0` : camOffset ? `c.${camOffset} IS NOT NULL` : '1'
-  const select = `SELECT c.id AS id, c.${camName} AS name, (${knownExpr}) AS known FROM camera c`
-  const byDoor = db.prepare(`${select} JOIN door_camera d ON d.${linkCam} = c.id WHERE d.${linkDoor} = ? ORDER BY c.${camName}`)
-  const allStmt = db.prepare(`${select} ORDER BY c.${camName}`)
-  const toInfo = (r: { id: number; name: string; known: number | null }): CameraInfo => ({ id: r.id, name: r.name, clockOffsetKnown: Boolean(r.known) })
-
-  // Recordings: the first table that names a camera and a start and end time.
-  let coverStmt: { get(...params: unknown[]): unknown } | null = null
-  for (const t of ['video_file', 'video_segment', 'recording', 'video']) {
-    const cols = tableColumns(db, t)
-    if (!cols) continue
-    const c = pick(cols, 'camera_id')
-    const s = pick(cols, 'start_us', 'first_us', 'begin_us')
-    const e = pick(cols, 'end_us', 'last_us', 'stop_us')
-    if (c && s && e) {
-      coverStmt = db.prepare(`SELECT 1 FROM ${t} WHERE ${c} = ? AND ${s} <= ? AND ${e} >= ? LIMIT 1`)
-      break
+  let loaded: Loaded | null = null
+  const get = (): Loaded => (loaded ??= load(db))
+  let byDoor: Map<string, { cameraId: number; status: 'suggested' | 'confirmed' }> | null = null
+  const doorRows = (): NonNullable<typeof byDoor> => {
+    if (!byDoor) {
+      const rows = db.prepare('SELECT door, camera_id, status FROM door_camera WHERE camera_id IS NOT NULL').all() as { door: string; camera_id: number; status: 'suggested' | 'confirmed' }[]
+      byDoor = new Map(rows.map((r) => [r.door, { cameraId: r.camera_id, status: r.status }]))
     }
+    return byDoor
   }
-  const cache = new Map<string, CameraInfo[]>()
+  const available = db.prepare('SELECT 1 FROM camera LIMIT 1').get() !== undefined
   return {
-    available: true,
+    available,
     camerasFor(location) {
-      let hit = cache.get(location)
-      if (!hit) {
-        hit = (byDoor.all(location) as { id: number; name: string; known: number | null }[]).map(toInfo)
-        cache.set(location, hit)
-      }
-      return hit
+      if (!available) return []
+      const link = doorRows().get(location)
+      const cam = link ? get().cameras.get(link.cameraId) : undefined
+      return cam ? [{ ...cam, association: link!.status }] : []
     },
     covers(cameraId, fromUs, toUs) {
-      if (!coverStmt) return null
-      return coverStmt.get(cameraId, fromUs, toUs) !== undefined
+      return intervalsCover(get().spans.get(cameraId) ?? [], fromUs, toUs)
     },
-    all: () => (allStmt.all() as { id: number; name: string; known: number | null }[]).map(toInfo)
+    all: () => (available ? [...get().cameras.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id) : [])
   }
 }

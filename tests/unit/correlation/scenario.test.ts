@@ -8,13 +8,14 @@ import { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { listCustody } from '../../../electron/core/case/custody'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { importEvidence } from '../../../electron/core/ingest/importPipeline'
+import { cameraLookup } from '../../../electron/core/correlation/cameraLookup'
 import { listDevices } from '../../../electron/core/correlation/devices'
 import { decideFinding, listFindings } from '../../../electron/core/correlation/findings'
 import { decideLink, listPeople, personTimeline } from '../../../electron/core/correlation/people'
 import { listPlaces } from '../../../electron/core/correlation/places'
 import { writeRuleSettings } from '../../../electron/core/correlation/ruleSettings'
-import { findingsStale, runCorrelation } from '../../../electron/core/correlation/rules'
-import { SCENARIO_SITES, addCameraTables, writeScenario } from '../../helpers/correlationScenario'
+import { findingsStale, rules, runCorrelation, runCorrelationAsync } from '../../../electron/core/correlation/rules'
+import { SCENARIO_SITES, addCameras, writeScenario } from '../../helpers/correlationScenario'
 import { tempDir } from '../../helpers/tmp'
 
 const tmp = tempDir('iwb-corr-')
@@ -38,7 +39,7 @@ beforeAll(async () => {
     const report = await importEvidence(folder, { evidenceId: a.evidence!.id, examiner: 'Robin' })
     if (report.status !== 'complete') throw new Error(`${f}: ${report.message}`)
   }
-  addCameraTables(folder.db)
+  await addCameras(folder, 'Robin')
   writeRuleSettings(folder.db, RuleSettings.parse({ sites: SCENARIO_SITES }), 'Robin', 'scenario sites')
   expect(findingsStale(folder.db)).toBe(true)
   runCorrelation(folder.db)
@@ -127,6 +128,36 @@ describe('correlation scenario', () => {
     // The camera clock finding lists the server-room door events its camera should show.
     const clock = findings.find((f) => f.rule === 'camera-gap' && f.title.includes('clock offset unknown'))!
     expect(describeEvents(clock)).toHaveLength(6)
+    expect(clock.explanation).toContain('HQ / Server Room (association confirmed)')
+    // The findings say whether each door ↔ camera association is confirmed or only suggested.
+    const text = (rule: string) => findings.find((f) => f.rule === rule)!.explanation
+    expect(text('door-alarm')).toContain('CAM-DOCK (confirmed for this door)')
+    expect(text('tailgating')).toContain('CAM-SIDE (suggested by name, not yet confirmed for this door)')
+    expect(text('it-alert-presence')).toContain('CAM-SERVER (confirmed for this door)')
+    const gap = findings.find((f) => f.rule === 'camera-gap' && f.subjects[0] === 'CAM-DOCK')!
+    expect(gap.explanation).toMatch(/^CAM-DOCK \(confirmed for this door\) covers HQ \/ Loading Dock, but no placed recording of it spans 2024-03-04T11:59:00/)
+  })
+
+  it('reads coverage from the placed video files with the camera offset applied once, as the player does', () => {
+    const cams = cameraLookup(folder.db)
+    const byName = new Map(cams.all().map((c) => [c.name, c]))
+    expect([...byName.keys()]).toEqual(['CAM-DOCK', 'CAM-LOBBY', 'CAM-SERVER', 'CAM-SIDE'])
+    const dock = byName.get('CAM-DOCK')!
+    expect(dock).toMatchObject({ clockOffsetKnown: true, unplacedFiles: 0 })
+    expect(byName.get('CAM-SERVER')).toMatchObject({ clockOffsetKnown: false, unplacedFiles: 0 })
+    expect(byName.get('CAM-SIDE')).toMatchObject({ clockOffsetKnown: false, unplacedFiles: 1 })
+    const at = (hhmm: string) => Date.parse(`2024-03-04T${hhmm}:00Z`) * 1000
+    // Corrected (−10 min): 10:50–11:53 and 12:05–12:50.
+    expect(cams.covers(dock.id, at('10:50'), at('11:52'))).toBe(true)
+    expect(cams.covers(dock.id, at('10:49'), at('10:51'))).toBe(false)
+    expect(cams.covers(dock.id, at('11:52'), at('11:54'))).toBe(false)
+    expect(cams.covers(dock.id, at('12:05'), at('12:49'))).toBe(true)
+    expect(cams.covers(dock.id, at('12:49'), at('12:51'))).toBe(false)
+    // The side camera's one file is unplaced: no coverage at any time.
+    expect(cams.covers(byName.get('CAM-SIDE')!.id, at('10:00'), at('10:00'))).toBe(false)
+    expect(cams.camerasFor('HQ / Side Door')).toMatchObject([{ name: 'CAM-SIDE', association: 'suggested' }])
+    expect(cams.camerasFor('HQ / Loading Dock')).toMatchObject([{ name: 'CAM-DOCK', association: 'confirmed' }])
+    expect(cams.camerasFor('Branch / Entrance')).toEqual([])
   })
 
   it('marks findings that rest on unconfirmed links, and clears the marker on confirmation', () => {
@@ -165,5 +196,43 @@ describe('correlation scenario', () => {
     const tl = personTimeline(folder.db, john.id, 100)
     expect(tl.steps.filter((s) => s.kind === 'badge').map((s) => s.place)).toEqual(['HQ / Lobby', 'HQ / Side Door', 'HQ / Side Door', 'HQ / Server Room'])
     expect(tl.steps.filter((s) => s.kind === 'logon').map((s) => s.action)).toEqual(['logon', 'user.session.start'])
+  })
+})
+
+describe('running the rules off the blocking path', () => {
+  it('runCorrelationAsync hands the event loop back between steps and reports each rule', async () => {
+    const steps: string[] = []
+    let ticks = 0
+    let ticking = true
+    const tick = (): void => {
+      ticks++
+      if (ticking) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const before = ticks
+    const summary = await runCorrelationAsync(folder.db, { onStep: (done, total, label) => steps.push(`${done}/${total} ${label}`) })
+    ticking = false
+    expect(steps).toEqual([
+      '0/14 Rebuilding people and identities',
+      '1/14 Rebuilding places',
+      '2/14 Rebuilding devices',
+      '3/14 Preparing working tables',
+      ...rules.map((r, i) => `${4 + i}/14 Rule ${r.id}`),
+      '13/14 Saving findings',
+      '14/14 Done'
+    ])
+    // Other work ran between the steps (at least once per step).
+    expect(ticks - before).toBeGreaterThanOrEqual(13)
+    expect(summary.findings).toBe(listFindings(folder.db).length)
+  })
+
+  it('a cancelled run stops between steps, keeps the stored findings and drops its working tables', async () => {
+    const before = listFindings(folder.db).map((f) => f.id)
+    const runId = (folder.db.prepare('SELECT run_id FROM correlation_state WHERE id = 1').get() as { run_id: number }).run_id
+    const ac = new AbortController()
+    await expect(runCorrelationAsync(folder.db, { signal: ac.signal, onRule: (_i, _n, id) => id === 'tailgating' && ac.abort() })).rejects.toThrow('cancelled')
+    expect(listFindings(folder.db).map((f) => f.id)).toEqual(before)
+    expect((folder.db.prepare('SELECT run_id FROM correlation_state WHERE id = 1').get() as { run_id: number }).run_id).toBe(runId)
+    expect(folder.db.prepare("SELECT name FROM temp.sqlite_master WHERE name LIKE 'corr_%'").all()).toEqual([])
   })
 })

@@ -8,7 +8,7 @@ import { FindingError, decideFinding, getFinding, listFindings } from '../../cor
 import { LinkError, decideLink, getPerson, listPeople, personTimeline } from '../../correlation/people'
 import { listPlaces } from '../../correlation/places'
 import { readRuleSettings, writeRuleSettings } from '../../correlation/ruleSettings'
-import { findingsStale, rules, runCorrelation } from '../../correlation/rules'
+import { findingsStale, runCorrelationAsync } from '../../correlation/rules'
 import { microsToIso } from '@shared/time'
 import type { EventRecord } from '@shared/ingestModel'
 import type { AreaHandlers, WorkbenchContext } from '../context'
@@ -59,15 +59,15 @@ export function correlationHandlers(ctx: WorkbenchContext): AreaHandlers<typeof 
       const folder = ctx.requireCase()
       const jobId = ctx.jobs.start('correlate', 'Running correlation rules', (job) =>
         ctx.exclusive(async () => {
-          job.setTotals(null, rules.length)
-          const summary = runCorrelation(folder.db, {
+          job.setTotals(null, null)
+          // Yields between entity rebuilds and rules: the host keeps answering meanwhile.
+          const summary = await runCorrelationAsync(folder.db, {
             signal: job.signal,
-            onRule: (i, total, id) => {
-              job.setLabel(`Rule ${id}`)
-              job.setItems(i, total)
+            onStep: (done, total, label) => {
+              job.setLabel(label)
+              job.setItems(done, total)
             }
           })
-          job.setItems(rules.length, rules.length)
           ctx.emitCaseChanged()
           return summary
         })

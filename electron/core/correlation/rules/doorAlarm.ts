@@ -1,5 +1,6 @@
 // Rule 2: door forced open, held open or tampered with, with the cameras that cover that door.
 import { microsToIso } from '@shared/time'
+import { describeCameras } from '../cameraLookup'
 import { MIN_US, bursts, groupPush, type FindingDraft, type Rule } from './common'
 
 const LABEL: Record<string, string> = { 'forced-open': 'forced open', 'held-open': 'held open', tamper: 'tampered with' }
@@ -25,7 +26,7 @@ export const doorAlarm: Rule = {
         const first = b[0]!
         const cams = cameras.camerasFor(first.door)
         const camText = cams.length
-          ? `Look at ${cams.map((c) => c.name).join(', ')} around ${microsToIso(first.ts)}.`
+          ? `Look at ${describeCameras(cams)} around ${microsToIso(first.ts)}.`
           : 'No camera is associated with this door.'
         out.push({
           rule: 'door-alarm',

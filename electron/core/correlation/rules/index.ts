@@ -28,53 +28,106 @@ export interface RunOptions {
   only?: RuleId[]
   signal?: AbortSignal
   onRule?: (index: number, total: number, id: RuleId) => void
+  /** Progress over every step (entity rebuilds, working tables, each rule, saving), before the step runs. */
+  onStep?: (done: number, total: number, label: string) => void
 }
 
-/** Runs the rules and stores their findings; returns timings and counts. */
-export function runCorrelation(db: Db, options: RunOptions = {}): RunSummary {
+/**
+ * One run, cut into steps: the generator yields before each step so a caller can hand the
+ * thread back between them (runCorrelationAsync) or run them straight through (runCorrelation).
+ * A step itself is synchronous (better-sqlite3); the longest is one rule on a big case.
+ */
+function* correlationSteps(db: Db, options: RunOptions): Generator<void, RunSummary, void> {
   const started = performance.now()
+  const entities = options.entities ?? true
+  const settings = readRuleSettings(db)
+  const chosen = rules.filter((r) => ruleEnabled(settings, r.id) && (!options.only || options.only.includes(r.id)))
+  const total = (entities ? 3 : 0) + 1 + chosen.length + 1
+  let done = 0
+  function* step(label: string): Generator<void, void, void> {
+    if (options.signal?.aborted) throw new Error('cancelled')
+    options.onStep?.(done++, total, label)
+    yield
+    if (options.signal?.aborted) throw new Error('cancelled')
+  }
   let entitiesMs = 0
   let people = 0
   let identities = 0
-  if (options.entities ?? true) {
-    const t = performance.now()
+  if (entities) {
+    yield* step('Rebuilding people and identities')
+    let t = performance.now()
     const r = rebuildPeople(db)
     people = r.people
     identities = r.identities
+    entitiesMs += performance.now() - t
+    yield* step('Rebuilding places')
+    t = performance.now()
     rebuildPlaces(db)
+    entitiesMs += performance.now() - t
+    yield* step('Rebuilding devices')
+    t = performance.now()
     rebuildDevices(db)
-    entitiesMs = performance.now() - t
+    entitiesMs += performance.now() - t
   } else {
     people = (db.prepare('SELECT COUNT(*) AS n FROM person').get() as { n: number }).n
     identities = (db.prepare('SELECT COUNT(*) AS n FROM identity').get() as { n: number }).n
   }
-  const settings = readRuleSettings(db)
   const ctx = { db, settings, cameras: cameraLookup(db) }
   const perRuleMs: Record<string, number> = {}
   const drafts: FindingDraft[] = []
-  const rulesStart = performance.now()
-  prepareWorkingTables(db)
-  perRuleMs.prepare = performance.now() - rulesStart
-  const chosen = rules.filter((r) => ruleEnabled(settings, r.id) && (!options.only || options.only.includes(r.id)))
-  chosen.forEach((rule, i) => {
-    if (options.signal?.aborted) throw new Error('cancelled')
-    options.onRule?.(i, chosen.length, rule.id)
+  try {
+    yield* step('Preparing working tables')
+    const rulesStart = performance.now()
+    prepareWorkingTables(db)
+    perRuleMs.prepare = performance.now() - rulesStart
+    for (const [i, rule] of chosen.entries()) {
+      yield* step(`Rule ${rule.id}`)
+      options.onRule?.(i, chosen.length, rule.id)
+      const t = performance.now()
+      drafts.push(...rule.run(ctx))
+      perRuleMs[rule.id] = performance.now() - t
+    }
+    yield* step('Saving findings')
+    const state = db.prepare('SELECT run_id FROM correlation_state WHERE id = 1').get() as { run_id: number }
+    const runId = state.run_id + 1
     const t = performance.now()
-    drafts.push(...rule.run(ctx))
-    perRuleMs[rule.id] = performance.now() - t
-  })
-  const state = db.prepare('SELECT run_id FROM correlation_state WHERE id = 1').get() as { run_id: number }
-  const runId = state.run_id + 1
-  const t = performance.now()
-  saveFindings(db, drafts, runId, chosen.map((r) => r.id))
-  perRuleMs.save = performance.now() - t
-  const events = db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS max FROM event').get() as { n: number; max: number }
-  const ms = performance.now() - started
-  db.prepare('UPDATE correlation_state SET run_id = ?, last_run_us = ?, last_run_ms = ?, events_seen = ?, max_event_id = ? WHERE id = 1').run(runId, nowMicros(), ms, events.n, events.max)
-  db.exec('DROP TABLE IF EXISTS temp.corr_badge; DROP TABLE IF EXISTS temp.corr_ident;')
-  const byRule: Record<string, number> = {}
-  for (const d of drafts) byRule[d.rule] = (byRule[d.rule] ?? 0) + 1
-  return { runId, ms, perRuleMs, entitiesMs, findings: drafts.length, byRule, people, identities }
+    saveFindings(db, drafts, runId, chosen.map((r) => r.id))
+    perRuleMs.save = performance.now() - t
+    const events = db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS max FROM event').get() as { n: number; max: number }
+    const ms = performance.now() - started
+    db.prepare('UPDATE correlation_state SET run_id = ?, last_run_us = ?, last_run_ms = ?, events_seen = ?, max_event_id = ? WHERE id = 1').run(runId, nowMicros(), ms, events.n, events.max)
+    options.onStep?.(total, total, 'Done')
+    const byRule: Record<string, number> = {}
+    for (const d of drafts) byRule[d.rule] = (byRule[d.rule] ?? 0) + 1
+    return { runId, ms, perRuleMs, entitiesMs, findings: drafts.length, byRule, people, identities }
+  } finally {
+    // Also when cancelled between steps.
+    db.exec('DROP TABLE IF EXISTS temp.corr_badge; DROP TABLE IF EXISTS temp.corr_ident;')
+  }
+}
+
+/** Runs the rules and stores their findings; returns timings and counts. Blocks until done (CLI, tests). */
+export function runCorrelation(db: Db, options: RunOptions = {}): RunSummary {
+  const steps = correlationSteps(db, options)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+  }
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+/**
+ * The same run, handing the event loop back between steps (each entity rebuild, each rule)
+ * so a host on this thread keeps answering requests; cancellation is checked at each step.
+ */
+export async function runCorrelationAsync(db: Db, options: RunOptions = {}): Promise<RunSummary> {
+  const steps = correlationSteps(db, options)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+    await yieldToLoop()
+  }
 }
 
 /** Whether events were added or removed since the rules last ran (an import finished). */

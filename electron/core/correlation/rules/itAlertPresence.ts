@@ -2,6 +2,7 @@
 // detection, a cleared audit log (1102 / 104) — who was physically present (granted badges
 // in the window), which doors they used and which cameras cover those doors.
 import { microsToIso } from '@shared/time'
+import { describeCameras } from '../cameraLookup'
 import { MIN_US, PERSON_OF_BADGE_SQL, bursts, groupPush, personNames, type FindingDraft, type Rule } from './common'
 
 /** Alert actions by what they mean; AV detections are Defender 1116/1117 and named detections. */
@@ -60,7 +61,8 @@ export const itAlertPresence: Rule = {
       if (badges.length === 0) continue
       const who = [...new Set(badges.map((b) => people.get(b.person_id)?.name ?? `person #${b.person_id}`))]
       const doors = [...new Set(badges.map((b) => b.location).filter((l): l is string => l !== null))]
-      const cams = [...new Set(doors.flatMap((d) => cameras.camerasFor(d).map((c) => c.name)))]
+      const camInfos = [...new Map(doors.flatMap((d) => cameras.camerasFor(d)).map((c) => [c.id, c])).values()]
+      const cams = camInfos.map((c) => c.name)
       out.push({
         rule: 'it-alert-presence',
         key: `it-alert-presence|${a.ids[0]}`,
@@ -68,7 +70,7 @@ export const itAlertPresence: Rule = {
         tsUs: a.ts,
         endUs: a.end,
         title: `${a.what}${a.where ? ` on ${a.where}` : ''}: ${who.length} ${who.length === 1 ? 'person' : 'people'} on site`,
-        explanation: `${a.what}${a.where ? ` on ${a.where}` : ''} at ${microsToIso(a.ts)}. Within ${settings.alertWindowMinutes} min of it, ${who.join(', ')} badged in at ${doors.join(', ') || 'unnamed doors'}.${cams.length ? ` Cameras covering those doors: ${cams.join(', ')}.` : ''}`,
+        explanation: `${a.what}${a.where ? ` on ${a.where}` : ''} at ${microsToIso(a.ts)}. Within ${settings.alertWindowMinutes} min of it, ${who.join(', ')} badged in at ${doors.join(', ') || 'unnamed doors'}.${cams.length ? ` Cameras covering those doors: ${describeCameras(camInfos)}.` : ''}`,
         subjects: [...(a.where ? [a.where] : []), ...who, ...doors],
         eventIds: [...a.ids.slice(0, 50), ...badges.slice(0, 50).map((b) => b.id)],
         cameras: cams,

@@ -2,6 +2,7 @@
 // request) at that door accounts for. Each grant accounts for one opening, so two openings
 // after one grant (more entries than grants) leave the second unmatched.
 import { microsToIso } from '@shared/time'
+import { describeCameras } from '../cameraLookup'
 import { MIN_US, bursts, groupPush, type FindingDraft, type Rule } from './common'
 
 export const tailgating: Rule = {
@@ -13,7 +14,7 @@ export const tailgating: Rule = {
       .all() as { id: number; ts: number; location: string | null; actor: string | null }[]
     for (const v of vendor) {
       const door = v.location ?? 'an unnamed door'
-      const cams = v.location ? cameras.camerasFor(v.location).map((c) => c.name) : []
+      const cams = v.location ? cameras.camerasFor(v.location) : []
       out.push({
         rule: 'tailgating',
         key: `tailgating|vendor|${door}|${v.id}`,
@@ -21,10 +22,10 @@ export const tailgating: Rule = {
         tsUs: v.ts,
         endUs: v.ts,
         title: `Tailgating reported at ${door}`,
-        explanation: `The access system reported tailgating at ${door} at ${microsToIso(v.ts)}${v.actor ? ` (after ${v.actor})` : ''}.${cams.length ? ` Look at ${cams.join(', ')}.` : ''}`,
+        explanation: `The access system reported tailgating at ${door} at ${microsToIso(v.ts)}${v.actor ? ` (after ${v.actor})` : ''}.${cams.length ? ` Look at ${describeCameras(cams)}.` : ''}`,
         subjects: [door, ...(v.actor ? [v.actor] : [])],
         eventIds: [v.id],
-        cameras: cams,
+        cameras: cams.map((c) => c.name),
         links: []
       })
     }
@@ -60,7 +61,7 @@ export const tailgating: Rule = {
       }
       for (const b of bursts(unmatched, MIN_US)) {
         const first = b[0]!
-        const cams = cameras.camerasFor(door).map((c) => c.name)
+        const cams = cameras.camerasFor(door)
         const ids = [...new Set([...(first.grant !== null ? [first.grant] : []), ...b.map((u) => u.id)])]
         out.push({
           rule: 'tailgating',
@@ -69,10 +70,10 @@ export const tailgating: Rule = {
           tsUs: first.ts,
           endUs: b[b.length - 1]!.ts,
           title: `${door} opened ${b.length === 1 ? 'once' : `${b.length} times`} without a grant`,
-          explanation: `${door} opened at ${microsToIso(first.ts)}${b.length > 1 ? ` (${b.length} openings)` : ''} with no access grant or exit request at that door in the ${settings.tailgateMatchSeconds} s before${first.grant !== null ? ' that an earlier opening had not already used: more entries than grants' : ''}.${cams.length ? ` Look at ${cams.join(', ')}.` : ''}`,
+          explanation: `${door} opened at ${microsToIso(first.ts)}${b.length > 1 ? ` (${b.length} openings)` : ''} with no access grant or exit request at that door in the ${settings.tailgateMatchSeconds} s before${first.grant !== null ? ' that an earlier opening had not already used: more entries than grants' : ''}.${cams.length ? ` Look at ${describeCameras(cams)}.` : ''}`,
           subjects: [door],
           eventIds: ids,
-          cameras: cams,
+          cameras: cams.map((c) => c.name),
           links: []
         })
       }
