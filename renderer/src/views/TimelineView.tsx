@@ -115,10 +115,11 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
       )
   }, [props.current.custodyLength])
 
+  // Camera lanes follow imports and placements (each one grows custody).
   useEffect(() => {
     if (!extent) return
     api().call('timeline.cameraLanes', {}).then(setCameras, () => setCameras([]))
-  }, [extent])
+  }, [extent, props.current.custodyLength])
 
   const refreshBookmarks = useCallback(() => {
     api()
@@ -578,8 +579,8 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
             {cameras.length > 0 && (
               <ul aria-label="Camera lanes">
                 {cameras.map((c) => (
-                  <li key={c.key} style={{ height: CAMERA_LANE_HEIGHT }}>
-                    {c.label}
+                  <li key={c.key} style={{ height: CAMERA_LANE_HEIGHT }} title={`Camera ${c.label}: bars are footage, gaps are none`}>
+                    🎥 {c.label}
                   </li>
                 ))}
               </ul>
