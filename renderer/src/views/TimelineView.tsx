@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Bookmark, CameraLane, LaneGroupBy, LaneInfo, LaneLayout } from '@shared/contracts/annotations'
 import type { CaseSummary } from '@shared/model'
 import type { TimelineExtent, TimelineHistogram, TimelineLane } from '@shared/timelineModel'
+import type { EventRecord } from '@shared/ingestModel'
 import { formatInZone, isoToMicros, localTimeZone, microsToIso } from '@shared/time'
 import { api } from '../api/client'
 import { errorMessage } from '../components/ErrorBanner'
@@ -18,7 +19,7 @@ import { ShortcutsHelp } from '../components/timeline/ShortcutsHelp'
 import { usePagedEvents } from '../components/timeline/usePagedEvents'
 import { EMPTY_LAYOUT, loadCaseView, moveLane, orderLanes, useViewState, viewStore } from '../components/timeline/viewStore'
 import { cursor, useCursor } from '../state/cursorStore'
-import { CameraGrid } from '../components/video/CameraGrid'
+import { CameraGrid, type CameraFocus } from '../components/video/CameraGrid'
 
 const LANE_HEIGHT = 28
 const COLLAPSED_HEIGHT = 14
@@ -79,6 +80,9 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
   const [editingBookmark, setEditingBookmark] = useState<number | null>(null)
   const [focusedLane, setFocusedLane] = useState<string | null>(null)
   const [showHelp, setShowHelp] = useState(false)
+  const [cameraFocus, setCameraFocus] = useState<CameraFocus | null>(null)
+  /** Seconds before a picked event the cursor lands (0: exactly at the event). */
+  const [preRoll, setPreRoll] = useState('0')
   const [selection, setSelection] = useState<Domain | null>(null)
   const [zoneChoice, setZoneChoice] = useState<'case' | 'utc' | 'local'>('case')
   const [width, setWidth] = useState(900)
@@ -512,6 +516,17 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
 
   const spanSeconds = domain ? (domain[1] - domain[0]) / 1e6 : 0
   const cursorX = domain && cursorUs !== null && cursorUs >= domain[0] && cursorUs <= domain[1] ? ((cursorUs - domain[0]) / (domain[1] - domain[0])) * plotWidth : null
+  const preRollUs = Math.max(0, Number(preRoll) || 0) * 1_000_000
+  // An event picked in the list: pause, move the cursor to its instant (less the pre-roll),
+  // and let the camera grid show the cameras of its door.
+  const pickEvent = (e: EventRecord): void => {
+    const us = isoToMicros(e.ts)
+    if (us === null) return
+    cursor.pause()
+    cursor.setTime(us - preRollUs, 'list')
+    setCameraFocus((f) => ({ location: e.location ?? null, seq: (f?.seq ?? 0) + 1 }))
+  }
+
   return (
     <div className="timeline-page">
       <section className="card" aria-label="Timeline" ref={wrapRef}>
@@ -606,7 +621,7 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
           </div>
         </div>
       </section>
-      <CameraGrid onError={props.onError} />
+      <CameraGrid onError={props.onError} focus={cameraFocus} />
       <BookmarksPanel
         bookmarks={bookmarks}
         zone={zone}
@@ -626,11 +641,21 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
             </button>
           )}
         </h2>
+        <div className="toolbar">
+          <label title="Picking an event puts the cursor this many seconds before it, to watch the lead-up">
+            Pre-roll seconds
+            <input type="number" min={0} max={3600} step={1} value={preRoll} onChange={(e) => setPreRoll(e.target.value)} aria-label="Pre-roll seconds" style={{ width: '5em' }} />
+          </label>
+          <button type="button" onClick={() => cursor.nudge(-preRollUs)} disabled={cursorUs === null || preRollUs === 0} title="Moves the cursor back by the pre-roll">
+            Back by pre-roll
+          </button>
+          <span className="muted">Picking an event moves the cursor to it (less the pre-roll) and shows its door's cameras.</span>
+        </div>
         <EventTable
           events={events}
           zone={zone}
           selectedId={nearestId}
-          onSelect={(e) => cursor.setTime(isoToMicros(e.ts), 'list')}
+          onSelect={pickEvent}
           onNearEnd={paged.loadMore}
           followSelected
           rowIdPrefix="tl-event-"
