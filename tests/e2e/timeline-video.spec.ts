@@ -127,3 +127,26 @@ test('picking a badge event shows its door camera at that instant; pre-roll; spa
   await page.keyboard.press(' ')
   await expect(cursorTime).not.toContainText('playing')
 })
+
+test('the Evidence view imports footage as video, not as a log', async ({ page }) => {
+  const clip = join(host.workDir, 'hall_cam.mp4')
+  execFileSync(
+    FFMPEG,
+    ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-metadata', 'creation_time=2024-03-05T14:30:30.000Z', clip],
+    { stdio: 'ignore' }
+  )
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Evidence', exact: true }).click()
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: 'Add files…' }).click()
+  await (await chooser).setFiles(clip)
+  await page.getByRole('button', { name: 'Import hall_cam.mp4' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Import evidence' })
+  await expect(dialog.getByRole('status', { name: 'Preview status' })).toContainText('is video footage')
+  await expect(dialog.getByRole('button', { name: 'Import', exact: true })).toHaveCount(0)
+  await dialog.getByRole('textbox', { name: 'Camera name' }).fill('Hall')
+  await dialog.getByRole('button', { name: 'Import as video' }).click()
+  await expect(dialog.getByRole('status', { name: 'Video import result' })).toContainText('hall_cam.mp4: imported')
+  await page.getByRole('button', { name: 'Cameras', exact: true }).click()
+  await expect(page.getByRole('table', { name: 'Cameras', exact: true })).toContainText('Hall')
+})
