@@ -126,6 +126,14 @@ test('picking a badge event shows its door camera at that instant; pre-roll; spa
   await expect.poll(async () => usInReadout((await cursorTime.textContent()) ?? ''), { timeout: 10_000 }).toBeGreaterThan(usOf(BADGE) + 300_000)
   await page.keyboard.press(' ')
   await expect(cursorTime).not.toContainText('playing')
+
+  // Picking the event in the Events view moves the same cursor: the timeline opens on it, door camera on its frame.
+  await page.getByRole('button', { name: 'Events', exact: true }).click()
+  await page.getByRole('row', { name: /Lobby Entrance/ }).click()
+  await page.getByRole('button', { name: 'Timeline', exact: true }).click()
+  await expect(cursorTime).toContainText(BADGE)
+  await expect(grid.getByRole('figure', { name: 'Camera Parking' })).toHaveCount(0)
+  expect(Math.abs((await frameShown(page, 'Lobby Entrance', usOf(BADGE)))! - 87)).toBeLessThanOrEqual(1)
 })
 
 test('the Evidence view imports footage as video, not as a log', async ({ page }) => {

@@ -19,7 +19,7 @@ import { ShortcutsHelp } from '../components/timeline/ShortcutsHelp'
 import { usePagedEvents } from '../components/timeline/usePagedEvents'
 import { EMPTY_LAYOUT, loadCaseView, moveLane, orderLanes, useViewState, viewStore } from '../components/timeline/viewStore'
 import { cursor, useCursor } from '../state/cursorStore'
-import { CameraGrid, type CameraFocus } from '../components/video/CameraGrid'
+import { CameraGrid, focusEventCameras } from '../components/video/CameraGrid'
 
 const LANE_HEIGHT = 28
 const COLLAPSED_HEIGHT = 14
@@ -80,7 +80,6 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
   const [editingBookmark, setEditingBookmark] = useState<number | null>(null)
   const [focusedLane, setFocusedLane] = useState<string | null>(null)
   const [showHelp, setShowHelp] = useState(false)
-  const [cameraFocus, setCameraFocus] = useState<CameraFocus | null>(null)
   /** Seconds before a picked event the cursor lands (0: exactly at the event). */
   const [preRoll, setPreRoll] = useState('0')
   const [selection, setSelection] = useState<Domain | null>(null)
@@ -524,7 +523,7 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
     if (us === null) return
     cursor.pause()
     cursor.setTime(us - preRollUs, 'list')
-    setCameraFocus((f) => ({ location: e.location ?? null, seq: (f?.seq ?? 0) + 1 }))
+    focusEventCameras(e.location ?? null)
   }
 
   return (
@@ -621,7 +620,7 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
           </div>
         </div>
       </section>
-      <CameraGrid onError={props.onError} focus={cameraFocus} />
+      <CameraGrid onError={props.onError} />
       <BookmarksPanel
         bookmarks={bookmarks}
         zone={zone}

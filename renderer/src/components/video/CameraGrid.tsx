@@ -4,7 +4,7 @@
 // camera with footage at the cursor leads playback (moves the cursor); with no footage
 // anywhere a clock does. When an event is picked in the event list, the grid shows the
 // cameras associated with its door (door_camera: confirmed or suggested).
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react'
 import type { CameraInfo, DoorCamera } from '@shared/contracts/video'
 import { isoToMicros } from '@shared/time'
 import { api } from '../../api/client'
@@ -21,12 +21,31 @@ export interface CameraFocus {
   seq: number
 }
 
+// The last event picked (timeline event list or Events view), kept outside React so the
+// grid applies it when it mounts too (picking in the Events view, then opening the timeline).
+let focusState: CameraFocus | null = null
+const focusListeners = new Set<() => void>()
+/** Shows the cameras of this event's door in the grid (and keeps them until the next pick). */
+export function focusEventCameras(location: string | null): void {
+  focusState = { location, seq: (focusState?.seq ?? 0) + 1 }
+  for (const l of focusListeners) l()
+}
+function useCameraFocus(): CameraFocus | null {
+  return useSyncExternalStore(
+    (l) => {
+      focusListeners.add(l)
+      return () => focusListeners.delete(l)
+    },
+    () => focusState
+  )
+}
+
 /** Cameras associated with a door (confirmed or suggested), in the order listed. */
 export function camerasForDoor(doors: DoorCamera[], door: string): number[] {
   return doors.filter((d) => d.door === door && d.cameraId !== null && d.status !== 'none').map((d) => d.cameraId!)
 }
 
-export function CameraGrid(props: { onError?: (m: string) => void; focus?: CameraFocus | null }) {
+export function CameraGrid(props: { onError?: (m: string) => void }) {
   const onError = props.onError ?? ((m: string) => console.error(m))
   const [cameras, setCameras] = useState<CameraInfo[]>([])
   const [shown, setShown] = useState<number[] | null>(null)
@@ -46,7 +65,7 @@ export function CameraGrid(props: { onError?: (m: string) => void; focus?: Camer
 
   // An event picked: show the cameras of its door. A door with no association yet gets the
   // name-match suggestions the Cameras view applies (status "suggested", with custody).
-  const focus = props.focus ?? null
+  const focus = useCameraFocus()
   useEffect(() => {
     if (!focus?.location) return
     const door = focus.location
