@@ -30,6 +30,8 @@ const ClockOffsetText = z.string().max(40).regex(/^[+-]?(\d+(\.\d+)?(h|m|s|ms|us
 const ImportPreview = z.object({
   /** Set when the item is an archive: its members are expanded and imported one by one. */
   archive: z.enum(['zip', 'gzip']).nullable(),
+  /** Set when the item is video footage (container signature): it is imported with video.import, not as a log. */
+  video: z.object({ demuxer: z.string(), reason: z.string() }).nullable().optional(),
   detection: z.array(Detection),
   format: z.string().nullable(),
   formatName: z.string().nullable(),

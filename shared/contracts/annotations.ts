@@ -102,7 +102,7 @@ export const LaneInfo = z.object({
 })
 export type LaneInfo = z.infer<typeof LaneInfo>
 
-/** A camera's recorded spans, for a camera lane (empty until the case has cameras). */
+/** A camera's footage coverage for a camera lane: corrected (offset-applied) spans, merged; gaps are absent. */
 export const CameraLane = z.object({
   key: z.string(),
   label: z.string(),

@@ -4,6 +4,7 @@ import type { ImportPreview } from '@shared/contract'
 import { isoToMicros, microsToIso } from '@shared/time'
 import type { CaseFolder } from '../case/caseFolder'
 import { evidenceById } from '../case/evidence'
+import { sniffFile } from '../media/probe'
 import { detectArchiveKind } from './archive/inspectArchive'
 import { MIN_DETECT_CONFIDENCE } from './importPipeline'
 import { parseFile } from './parseFile'
@@ -32,6 +33,17 @@ export async function previewImport(
     return {
       archive, detection: [], format: null, formatName: null, events: [], issues: [], time: null, notes: [],
       message: `${evidence.originalName} is a ${archive === 'zip' ? 'ZIP' : 'gzip'} archive: each file in it becomes its own evidence item (unsafe members are refused) and is imported with the format detected for it.`
+    }
+  }
+  // Footage is not a log: with no format chosen, a video container is routed to video.import.
+  if (!req.format && !req.importers && evidence.size > 0) {
+    const { sniff } = await sniffFile(path).catch(() => ({ sniff: { ok: false as const, reason: '' } }))
+    if (sniff.ok) {
+      return {
+        archive: null, detection: [], format: null, formatName: null, events: [], issues: [], time: null, notes: [],
+        video: { demuxer: sniff.demuxer, reason: sniff.reason },
+        message: `${evidence.originalName} is video footage (${sniff.reason}): import it as video, to a camera, placed on the case's clock.`
+      }
     }
   }
   const detection = rankImporters(importers, await readSniffInput(path, evidence.originalName)).slice(0, 5)

@@ -1,9 +1,10 @@
 // Lanes beyond the three pre-aggregated groupings: person lanes (the busiest N actors) and
-// camera lanes (when another area's camera tables exist), plus the lane-filtered histogram
+// camera lanes (footage coverage per camera, from the video module), plus the lane-filtered histogram
 // the timeline asks for (only the lanes on screen: hidden and collapsed-away lanes cost nothing).
 import type { CameraLane, LaneGroupBy, LaneInfo } from '@shared/contracts/annotations'
 import type { TimelineHistogram } from '@shared/timelineModel'
 import type { Db } from '../case/database'
+import { listCameras } from '../media/videoStore'
 import { DEFAULT_MARK_LIMIT, histogram, laneList } from './histogram'
 
 /** Person lanes shown when the view names none. */
@@ -67,32 +68,25 @@ export function laneHistogram(
 }
 
 /**
- * Camera lanes: one per camera with the spans its footage covers. The camera tables belong
- * to the video area (schema v5) and may not exist yet; their columns are read defensively
- * so that this hook never breaks a case: no tables, or unexpected columns, give no lanes.
+ * Camera lanes: one per camera (schema v5, read through the video module so the columns and
+ * the placement rules are the video area's own), with the spans its footage covers. A span is
+ * a placed file's corrected start (camera clock offset applied, exactly the wall clock the
+ * player maps frames to) to its end; touching or overlapping files merge into one span, and
+ * a gap between files stays a gap. Unplaced files cover nothing, so a camera with only
+ * unplaced footage has a lane with no spans.
  */
 export function cameraLanes(db: Db): CameraLane[] {
-  const tables = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('camera', 'video_file')`).pluck().all() as string[]))
-  if (!tables.has('camera') || !tables.has('video_file')) return []
-  const columns = (table: string): Set<string> => new Set((db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]))
-  const cam = columns('camera')
-  const vid = columns('video_file')
-  const label = cam.has('name') ? 'c.name' : cam.has('label') ? 'c.label' : 'CAST(c.id AS TEXT)'
-  const start = ['start_us', 'first_us', 'from_us'].find((c) => vid.has(c))
-  const end = ['end_us', 'last_us', 'to_us'].find((c) => vid.has(c))
-  if (!cam.has('id') || !vid.has('camera_id') || !start || !end) return []
-  try {
-    const rows = db
-      .prepare(`SELECT c.id AS id, ${label} AS label, v.${start} AS f, v.${end} AS t FROM camera c JOIN video_file v ON v.camera_id = c.id WHERE v.${start} IS NOT NULL AND v.${end} IS NOT NULL ORDER BY c.id, f`)
-      .all() as { id: number; label: string; f: number; t: number }[]
-    const lanes = new Map<number, CameraLane>()
-    for (const r of rows) {
-      let lane = lanes.get(r.id)
-      if (!lane) lanes.set(r.id, (lane = { key: `camera:${r.id}`, label: String(r.label), spans: [] }))
-      lane.spans.push({ fromUs: r.f, toUs: r.t })
+  return listCameras(db).map((c) => {
+    const pieces = c.files
+      .filter((f): f is typeof f & { startUs: number; endUs: number } => f.startUs !== null && f.endUs !== null)
+      .map((f) => ({ fromUs: f.startUs, toUs: f.endUs }))
+      .sort((a, b) => a.fromUs - b.fromUs || a.toUs - b.toUs)
+    const spans: CameraLane['spans'] = []
+    for (const p of pieces) {
+      const last = spans[spans.length - 1]
+      if (last && p.fromUs <= last.toUs) last.toUs = Math.max(last.toUs, p.toUs)
+      else spans.push({ ...p })
     }
-    return [...lanes.values()]
-  } catch {
-    return []
-  }
+    return { key: `camera:${c.id}`, label: c.name, spans }
+  })
 }

@@ -14,6 +14,8 @@ import { ColumnChooser } from '../components/timeline/ColumnChooser'
 import { SavedViewsMenu } from '../components/timeline/SavedViewsMenu'
 import { usePagedEvents } from '../components/timeline/usePagedEvents'
 import { loadCaseView, useViewState, viewStore } from '../components/timeline/viewStore'
+import { focusEventCameras } from '../components/video/CameraGrid'
+import { cursor } from '../state/cursorStore'
 
 const PAGE = 1000
 const CATEGORIES = ['auth', 'access', 'network', 'web', 'system', 'process', 'cloud', 'video', 'other']
@@ -140,7 +142,13 @@ export function EventsView(props: { current: CaseSummary; onError: (m: string) =
           events={events}
           zone={zone}
           selectedId={selected}
-          onSelect={(e) => setSelected(e.id)}
+          onSelect={(e) => {
+            setSelected(e.id)
+            // One cursor: the timeline and its cameras open on the event picked here, with its door's cameras.
+            const us = isoToMicros(e.ts)
+            if (us !== null) cursor.setTime(us, 'list')
+            focusEventCameras(e.location ?? null)
+          }}
           columns={columns}
           tags={tags}
           onNearEnd={paged.loadMore}

@@ -30,6 +30,8 @@ export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onCl
   const [preview, setPreview] = useState<ImportPreview | null>(null)
   const [job, setJob] = useState<{ jobId: string; progress: JobProgress | null } | null>(null)
   const [reports, setReports] = useState<ImportReport[] | null>(null)
+  const [camera, setCamera] = useState('')
+  const [videoResult, setVideoResult] = useState<string | null>(null)
 
   const saved = format.startsWith(PROFILE) ? (profiles.find((p) => p.profile.id === format.slice(PROFILE.length))?.profile ?? null) : null
   const mapping = format === CUSTOM ? custom : saved
@@ -81,8 +83,23 @@ export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onCl
     }
   }
 
+  // Footage goes to the video import (what the Cameras view uses): probe, camera, placement.
+  async function importVideo(): Promise<void> {
+    try {
+      const { jobId } = await api().call('video.import', { evidenceIds: [props.item.id], camera: camera.trim() || null })
+      setJob({ jobId, progress: null })
+      const r = await api().waitForJob(jobId, 'video-import', (p) => setJob({ jobId, progress: p }))
+      setVideoResult(r.items.map((i) => `${i.fileName}: ${i.outcome} — ${i.message}`).join(' · '))
+    } catch (e) {
+      if (!(e instanceof JobCancelled)) props.onError(errorMessage(e))
+    } finally {
+      setJob(null)
+    }
+  }
+
   const best = preview?.detection[0]
-  const unrecognised = preview !== null && !preview.format && !preview.archive && format === ''
+  const video = format === '' ? (preview?.video ?? null) : null
+  const unrecognised = preview !== null && !preview.format && !preview.archive && !video && format === ''
   return (
     <section className="card dialog" role="dialog" aria-label="Import evidence">
       <div className="dialog-head">
@@ -156,40 +173,42 @@ export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onCl
             {preview.time?.yearInference && ` Year ${preview.time.yearInference.firstYear} (${preview.time.yearInference.basis}).`}
             {preview.notes.map((n) => ` ${n}.`)}
           </p>
-          <div className="table-wrap">
-            <table aria-label="Preview">
-              <thead>
-                <tr>
-                  <th>Line</th>
-                  <th>Raw time</th>
-                  <th>Source clock (UTC)</th>
-                  <th>Corrected (UTC)</th>
-                  <th>Action</th>
-                  <th>Outcome</th>
-                  <th>Actor</th>
-                  <th>Location</th>
-                  <th>Message</th>
-                  <th>Flags</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.events.map((e, i) => (
-                  <tr key={i}>
-                    <td>{e.line ?? `#${e.record}`}</td>
-                    <td className="mono">{e.rawTime}</td>
-                    <td className="mono">{e.sourceTs}</td>
-                    <td className="mono">{e.ts}</td>
-                    <td>{e.action}</td>
-                    <td>{e.outcome}</td>
-                    <td>{e.actor}</td>
-                    <td>{e.location}</td>
-                    <td className="details">{e.message}</td>
-                    <td>{e.flags.join(', ')}</td>
+          {!video && (
+            <div className="table-wrap">
+              <table aria-label="Preview">
+                <thead>
+                  <tr>
+                    <th>Line</th>
+                    <th>Raw time</th>
+                    <th>Source clock (UTC)</th>
+                    <th>Corrected (UTC)</th>
+                    <th>Action</th>
+                    <th>Outcome</th>
+                    <th>Actor</th>
+                    <th>Location</th>
+                    <th>Message</th>
+                    <th>Flags</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {preview.events.map((e, i) => (
+                    <tr key={i}>
+                      <td>{e.line ?? `#${e.record}`}</td>
+                      <td className="mono">{e.rawTime}</td>
+                      <td className="mono">{e.sourceTs}</td>
+                      <td className="mono">{e.ts}</td>
+                      <td>{e.action}</td>
+                      <td>{e.outcome}</td>
+                      <td>{e.actor}</td>
+                      <td>{e.location}</td>
+                      <td className="details">{e.message}</td>
+                      <td>{e.flags.join(', ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
           {preview.issues.length > 0 && (
             <ul className="issues" aria-label="Preview problems">
               {preview.issues.map((i, n) => (
@@ -203,12 +222,30 @@ export function ImportDialog(props: { item: EvidenceItem; caseZone: string; onCl
         </>
       )}
 
+      {video && (
+        <div className="form-grid" aria-label="Video footage" role="group">
+          <label>
+            Camera (empty: identified from the file name and tags)
+            <input value={camera} onChange={(e) => setCamera(e.target.value)} aria-label="Camera name" />
+          </label>
+          <p className="muted">Placed by the file's own time (metadata, file name, sidecar); the Cameras view sets zones, offsets and places unplaced files.</p>
+        </div>
+      )}
       {job ? (
         <ProgressPanel title="Import" progress={job.progress} onCancel={() => void api().cancelJob(job.jobId)} />
+      ) : video ? (
+        <button type="button" onClick={() => void importVideo()} disabled={videoResult !== null}>
+          Import as video
+        </button>
       ) : (
         <button type="button" onClick={() => void start()} disabled={!preview?.format && !preview?.archive}>
           Import
         </button>
+      )}
+      {videoResult && (
+        <p role="status" aria-label="Video import result">
+          {videoResult}
+        </p>
       )}
       {reports && reports.map((r, i) => <ImportReportView key={i} report={r} />)}
     </section>

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Bookmark, CameraLane, LaneGroupBy, LaneInfo, LaneLayout } from '@shared/contracts/annotations'
 import type { CaseSummary } from '@shared/model'
 import type { TimelineExtent, TimelineHistogram, TimelineLane } from '@shared/timelineModel'
+import type { EventRecord } from '@shared/ingestModel'
 import { formatInZone, isoToMicros, localTimeZone, microsToIso } from '@shared/time'
 import { api } from '../api/client'
 import { errorMessage } from '../components/ErrorBanner'
@@ -18,7 +19,7 @@ import { ShortcutsHelp } from '../components/timeline/ShortcutsHelp'
 import { usePagedEvents } from '../components/timeline/usePagedEvents'
 import { EMPTY_LAYOUT, loadCaseView, moveLane, orderLanes, useViewState, viewStore } from '../components/timeline/viewStore'
 import { cursor, useCursor } from '../state/cursorStore'
-import { CameraGrid } from '../components/video/CameraGrid'
+import { CameraGrid, focusEventCameras } from '../components/video/CameraGrid'
 
 const LANE_HEIGHT = 28
 const COLLAPSED_HEIGHT = 14
@@ -79,6 +80,8 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
   const [editingBookmark, setEditingBookmark] = useState<number | null>(null)
   const [focusedLane, setFocusedLane] = useState<string | null>(null)
   const [showHelp, setShowHelp] = useState(false)
+  /** Seconds before a picked event the cursor lands (0: exactly at the event). */
+  const [preRoll, setPreRoll] = useState('0')
   const [selection, setSelection] = useState<Domain | null>(null)
   const [zoneChoice, setZoneChoice] = useState<'case' | 'utc' | 'local'>('case')
   const [width, setWidth] = useState(900)
@@ -115,10 +118,11 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
       )
   }, [props.current.custodyLength])
 
+  // Camera lanes follow imports and placements (each one grows custody).
   useEffect(() => {
     if (!extent) return
     api().call('timeline.cameraLanes', {}).then(setCameras, () => setCameras([]))
-  }, [extent])
+  }, [extent, props.current.custodyLength])
 
   const refreshBookmarks = useCallback(() => {
     api()
@@ -511,6 +515,17 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
 
   const spanSeconds = domain ? (domain[1] - domain[0]) / 1e6 : 0
   const cursorX = domain && cursorUs !== null && cursorUs >= domain[0] && cursorUs <= domain[1] ? ((cursorUs - domain[0]) / (domain[1] - domain[0])) * plotWidth : null
+  const preRollUs = Math.max(0, Number(preRoll) || 0) * 1_000_000
+  // An event picked in the list: pause, move the cursor to its instant (less the pre-roll),
+  // and let the camera grid show the cameras of its door.
+  const pickEvent = (e: EventRecord): void => {
+    const us = isoToMicros(e.ts)
+    if (us === null) return
+    cursor.pause()
+    cursor.setTime(us - preRollUs, 'list')
+    focusEventCameras(e.location ?? null)
+  }
+
   return (
     <div className="timeline-page">
       <section className="card" aria-label="Timeline" ref={wrapRef}>
@@ -578,8 +593,8 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
             {cameras.length > 0 && (
               <ul aria-label="Camera lanes">
                 {cameras.map((c) => (
-                  <li key={c.key} style={{ height: CAMERA_LANE_HEIGHT }}>
-                    {c.label}
+                  <li key={c.key} style={{ height: CAMERA_LANE_HEIGHT }} title={`Camera ${c.label}: bars are footage, gaps are none`}>
+                    🎥 {c.label}
                   </li>
                 ))}
               </ul>
@@ -625,11 +640,21 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
             </button>
           )}
         </h2>
+        <div className="toolbar">
+          <label title="Picking an event puts the cursor this many seconds before it, to watch the lead-up">
+            Pre-roll seconds
+            <input type="number" min={0} max={3600} step={1} value={preRoll} onChange={(e) => setPreRoll(e.target.value)} aria-label="Pre-roll seconds" style={{ width: '5em' }} />
+          </label>
+          <button type="button" onClick={() => cursor.nudge(-preRollUs)} disabled={cursorUs === null || preRollUs === 0} title="Moves the cursor back by the pre-roll">
+            Back by pre-roll
+          </button>
+          <span className="muted">Picking an event moves the cursor to it (less the pre-roll) and shows its door's cameras.</span>
+        </div>
         <EventTable
           events={events}
           zone={zone}
           selectedId={nearestId}
-          onSelect={(e) => cursor.setTime(isoToMicros(e.ts), 'list')}
+          onSelect={pickEvent}
           onNearEnd={paged.loadMore}
           followSelected
           rowIdPrefix="tl-event-"

@@ -48,6 +48,18 @@ afterAll(() => {
 })
 
 describe('video calls', () => {
+  it('import.preview recognises footage and routes it to video.import instead of trying log formats', async () => {
+    const preview = (await call('import.preview', { evidenceId: 1 })) as { video: { demuxer: string } | null; format: string | null; detection: unknown[]; message: string }
+    expect(preview).toMatchObject({ video: { demuxer: 'mov' }, format: null, detection: [] })
+    expect(preview.message).toMatch(/is video footage .*import it as video/)
+    const ts = (await call('import.preview', { evidenceId: 2 })) as { video: { demuxer: string } | null }
+    expect(ts.video).toMatchObject({ demuxer: 'mpegts' })
+    // A format chosen by the investigator is still tried as asked.
+    const forced = (await call('import.preview', { evidenceId: 1, format: 'badge-lenel-onguard' })) as { video?: unknown; format: string | null }
+    expect(forced.video ?? null).toBeNull()
+    expect(forced.format).toBe('badge-lenel-onguard')
+  })
+
   it('video.import runs as a job and returns a typed result', async () => {
     const { jobId } = (await call('video.import', { evidenceIds: [1, 2], camera: 'Hall' })) as { jobId: string }
     const result = VideoImportResult.parse(await jobResult(jobId))

@@ -1,9 +1,12 @@
 // The camera grid on the timeline screen: up to four cameras following the shared cursor,
-// with play/pause, frame steps and a "go to" time. The first shown camera with footage at
-// the cursor leads playback (moves the cursor); with no footage anywhere a clock does.
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
-import type { CameraInfo } from '@shared/contracts/video'
-import { isoToMicros, microsToIso } from '@shared/time'
+// with play/pause, frame steps and a "go to" time. The cursor's time is read off the
+// timeline's one "Cursor time" readout (the grid has none of its own). The first shown
+// camera with footage at the cursor leads playback (moves the cursor); with no footage
+// anywhere a clock does. When an event is picked in the event list, the grid shows the
+// cameras associated with its door (door_camera: confirmed or suggested).
+import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react'
+import type { CameraInfo, DoorCamera } from '@shared/contracts/video'
+import { isoToMicros } from '@shared/time'
 import { api } from '../../api/client'
 import { errorMessage } from '../ErrorBanner'
 import { cursor, useCursor } from '../../state/cursorStore'
@@ -11,11 +14,43 @@ import { CameraPlayer, fileAt } from './CameraPlayer'
 
 const MAX_CAMERAS = 4
 
+/** An event picked in the event list: its door decides which cameras are shown. */
+export interface CameraFocus {
+  location: string | null
+  /** Changes with every pick (the same door picked twice still re-selects its cameras). */
+  seq: number
+}
+
+// The last event picked (timeline event list or Events view), kept outside React so the
+// grid applies it when it mounts too (picking in the Events view, then opening the timeline).
+let focusState: CameraFocus | null = null
+const focusListeners = new Set<() => void>()
+/** Shows the cameras of this event's door in the grid (and keeps them until the next pick). */
+export function focusEventCameras(location: string | null): void {
+  focusState = { location, seq: (focusState?.seq ?? 0) + 1 }
+  for (const l of focusListeners) l()
+}
+function useCameraFocus(): CameraFocus | null {
+  return useSyncExternalStore(
+    (l) => {
+      focusListeners.add(l)
+      return () => focusListeners.delete(l)
+    },
+    () => focusState
+  )
+}
+
+/** Cameras associated with a door (confirmed or suggested), in the order listed. */
+export function camerasForDoor(doors: DoorCamera[], door: string): number[] {
+  return doors.filter((d) => d.door === door && d.cameraId !== null && d.status !== 'none').map((d) => d.cameraId!)
+}
+
 export function CameraGrid(props: { onError?: (m: string) => void }) {
   const onError = props.onError ?? ((m: string) => console.error(m))
   const [cameras, setCameras] = useState<CameraInfo[]>([])
   const [shown, setShown] = useState<number[] | null>(null)
   const [goTo, setGoTo] = useState('')
+  const [doorNote, setDoorNote] = useState<string | null>(null)
   const state = useCursor()
 
   const refresh = useCallback(() => {
@@ -27,6 +62,31 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
       if (e.type === 'case.changed') refresh()
     })
   }, [refresh])
+
+  // An event picked: show the cameras of its door. A door with no association yet gets the
+  // name-match suggestions the Cameras view applies (status "suggested", with custody).
+  const focus = useCameraFocus()
+  useEffect(() => {
+    if (!focus?.location) return
+    const door = focus.location
+    let cancelled = false
+    void (async () => {
+      try {
+        let doors = await api().call('doorCameras.list', {})
+        if (camerasForDoor(doors, door).length === 0 && !doors.some((d) => d.door === door && d.status === 'confirmed')) doors = await api().call('doorCameras.suggest', {})
+        if (cancelled) return
+        const ids = camerasForDoor(doors, door)
+        const names = doors.filter((d) => d.door === door && d.cameraId !== null).map((d) => `${d.cameraName ?? `#${d.cameraId}`}${d.status === 'suggested' ? ' (suggested)' : ''}`)
+        if (ids.length) setShown(ids.slice(0, MAX_CAMERAS))
+        setDoorNote(ids.length ? `${door}: ${names.join(', ')}` : `${door}: no camera associated (Cameras view → Doors and cameras)`)
+      } catch (e) {
+        if (!cancelled) onError(errorMessage(e))
+      }
+    })()
+    return () => {
+      cancelled = true
+    }
+  }, [focus?.seq])
 
   const placed = cameras.filter((c) => c.files.some((f) => f.startUs !== null))
   const visible = (shown ?? placed.slice(0, MAX_CAMERAS).map((c) => c.id)).map((id) => cameras.find((c) => c.id === id)).filter((c): c is CameraInfo => !!c)
@@ -85,10 +145,11 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
           </label>
           <button type="submit">Go</button>
         </form>
-        <span className="cursor-readout" role="status" aria-label="Camera cursor time">
-          {state.timeUs !== null ? microsToIso(Math.round(state.timeUs)) : '—'}
-          {state.rate !== 0 ? ` · playing ${state.rate}×` : ''}
-        </span>
+        {doorNote && (
+          <span className="muted" role="status" aria-label="Cameras for the event's door">
+            {doorNote}
+          </span>
+        )}
       </div>
       {span && (
         <input
