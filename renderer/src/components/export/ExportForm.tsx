@@ -29,6 +29,7 @@ export function ExportForm(props: {
   const [sourceIds, setSourceIds] = useState<number[]>([])
   const [cameras, setCameras] = useState('')
   const [taggedOnly, setTaggedOnly] = useState(false)
+  const [findingsOnly, setFindingsOnly] = useState(false)
   const [findings, setFindings] = useState(true)
   const [areas, setAreas] = useState('')
   const [days, setDays] = useState<number[]>([1, 2, 3, 4, 5])
@@ -48,6 +49,7 @@ export function ExportForm(props: {
       sourceIds: sourceIds.length ? sourceIds : null,
       cameras: splitList(cameras),
       taggedOnly,
+      findingsOnly,
       findings,
       areas: kind === 'access-audit' ? splitList(areas) : [],
       workingHours: { days, start, end },
@@ -114,6 +116,9 @@ export function ExportForm(props: {
         </label>
         <label className="row">
           <input type="checkbox" checked={findings} onChange={(e) => setFindings(e.target.checked)} /> Include findings
+        </label>
+        <label className="row">
+          <input type="checkbox" checked={findingsOnly} onChange={(e) => setFindingsOnly(e.target.checked)} /> Events of confirmed findings only
         </label>
       </div>
       {kind === 'access-audit' && (
