@@ -81,7 +81,9 @@ const EventQuery = z
     /** Events carrying this tag (issue 5: shared/contracts/annotations.ts). */
     tag: z.string().max(64).nullable().default(null),
     limit: z.number().int().min(1).max(10_000).default(500),
-    after: z.object({ ts: z.string().max(40), id: z.number().int() }).nullable().default(null)
+    after: z.object({ ts: z.string().max(40), id: z.number().int() }).nullable().default(null),
+    /** Newest first: with `to`, the events just before an instant (stepping backwards). */
+    newestFirst: z.boolean().default(false)
   })
   .strict()
 

@@ -21,8 +21,10 @@ export interface EventFilter {
   /** Events carrying this tag now (event_tag, schema v6). */
   tag?: string | null
   limit?: number
-  /** Keyset paging: continue after this (ts, id). */
+  /** Keyset paging: continue after this (ts, id) — before it when newestFirst. */
   after?: { ts: string; id: number } | null
+  /** Newest first (the previous event before `to`, for stepping backwards). */
+  newestFirst?: boolean
 }
 
 interface EventRow {
@@ -138,12 +140,14 @@ export function queryEvents(db: Db, f: EventFilter): EventRecord[] {
     where.push('e.id IN (SELECT event_id FROM event_tag WHERE tag = ?)')
     params.push(f.tag.trim())
   }
+  const desc = f.newestFirst === true
   if (f.after) {
-    where.push('(e.ts > ? OR (e.ts = ? AND e.id > ?))')
+    where.push(desc ? '(e.ts < ? OR (e.ts = ? AND e.id < ?))' : '(e.ts > ? OR (e.ts = ? AND e.id > ?))')
     const ts = time(f.after.ts, 'after')
     params.push(ts, ts, f.after.id)
   }
-  const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.ts, e.id LIMIT ?`
+  const order = desc ? 'ORDER BY e.ts DESC, e.id DESC' : 'ORDER BY e.ts, e.id'
+  const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT ?`
   params.push(Math.min(Math.max(f.limit ?? 1000, 1), 100_000))
   return (db.prepare(sql).all(...params) as EventRow[]).map(toRecord)
 }

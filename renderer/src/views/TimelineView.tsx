@@ -440,15 +440,15 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
           if (t !== undefined) cursor.setTime(t, 'keyboard')
           return
         }
-        if (forward) {
-          try {
-            const [next] = await api().call('events.query', { from: microsToIso(Math.floor(c) + 1), limit: 1, ...laneFilter(groupBy, focusedLane) })
-            if (next) cursor.setTime(isoToMicros(next.ts), 'keyboard')
-          } catch (e) {
-            props.onError(errorMessage(e))
-          }
-          return
+        try {
+          // Dense lanes show bars, not marks: ask the database for the neighbour in that direction.
+          const around = forward ? { from: microsToIso(Math.floor(c) + 1) } : { to: microsToIso(Math.ceil(c)), newestFirst: true }
+          const [next] = await api().call('events.query', { ...around, limit: 1, ...laneFilter(groupBy, focusedLane) })
+          if (next) cursor.setTime(isoToMicros(next.ts), 'keyboard')
+        } catch (e) {
+          props.onError(errorMessage(e))
         }
+        return
       }
       const t = pick(events.map((ev) => isoToMicros(ev.ts) ?? 0))
       if (t !== undefined) cursor.setTime(t, 'keyboard')

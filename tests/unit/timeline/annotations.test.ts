@@ -182,6 +182,25 @@ describe('keyset paging', () => {
   })
 })
 
+describe('newest first (stepping backwards with [)', () => {
+  it('gives the events just before an instant, newest first, and pages backwards without gaps', () => {
+    const all = queryEvents(folder.db, { limit: 10_000 })
+    const pivot = all[700]!
+    const before = all.filter((e) => e.ts < pivot.ts)
+    const [previous] = queryEvents(folder.db, { to: pivot.ts, limit: 1, newestFirst: true })
+    expect(previous!.id).toBe(before.at(-1)!.id)
+    const seen: number[] = []
+    let after: { ts: string; id: number } | null = null
+    for (;;) {
+      const page = queryEvents(folder.db, { to: pivot.ts, limit: 97, after, newestFirst: true })
+      if (page.length === 0) break
+      seen.push(...page.map((e) => e.id))
+      after = { ts: page.at(-1)!.ts, id: page.at(-1)!.id }
+    }
+    expect(seen).toEqual(before.map((e) => e.id).reverse())
+  })
+})
+
 describe('saved views and layout', () => {
   it('saves, replaces and deletes views with custody entries, and keeps the layout, through a reopen', () => {
     const state = ViewState.parse({
