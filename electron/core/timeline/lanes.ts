@@ -6,6 +6,7 @@ import type { TimelineHistogram } from '@shared/timelineModel'
 import type { Db } from '../case/database'
 import { listCameras } from '../media/videoStore'
 import { DEFAULT_MARK_LIMIT, histogram, laneList } from './histogram'
+import { toTimelineHistogram } from './timelineApi'
 
 /** Person lanes shown when the view names none. */
 export const DEFAULT_ACTOR_LANES = 50
@@ -49,22 +50,7 @@ export function laneHistogram(
     filter: { actors, keys: q.groupBy === 'actor' ? undefined : (q.keys ?? undefined) },
     markLimit: DEFAULT_MARK_LIMIT
   })
-  return {
-    fromUs: h.fromUs,
-    toUs: h.toUs,
-    buckets: h.buckets,
-    levelUs: h.levelUs,
-    lanes: h.lanes.map((l) => ({
-      key: l.key,
-      label: l.label,
-      total: l.total,
-      startUs: l.startUs,
-      bucketUs: l.bucketUs,
-      counts: l.counts,
-      failures: l.failures,
-      marks: l.marks ? l.marks.map((m) => ({ id: m.id, ts: m.ts, category: m.category, outcome: m.outcome })) : null
-    }))
-  }
+  return toTimelineHistogram(h)
 }
 
 /**

@@ -15,7 +15,11 @@ export function timelineExtent(db: Db): TimelineExtent {
 }
 
 export function timelineHistogram(db: Db, q: { fromUs: number; toUs: number; buckets: number; groupBy: TimelineGroupBy }): TimelineHistogram {
-  const h = histogram(db, { fromUs: q.fromUs, toUs: q.toUs, buckets: q.buckets, groupBy: q.groupBy, markLimit: DEFAULT_MARK_LIMIT })
+  return toTimelineHistogram(histogram(db, { fromUs: q.fromUs, toUs: q.toUs, buckets: q.buckets, groupBy: q.groupBy, markLimit: DEFAULT_MARK_LIMIT }))
+}
+
+/** The contract's shape of a histogram: only the fields the renderer draws. */
+export function toTimelineHistogram(h: ReturnType<typeof histogram>): TimelineHistogram {
   return {
     fromUs: h.fromUs,
     toUs: h.toUs,
