@@ -162,10 +162,11 @@ export const videoContract = {
     response: z.object({ camera: CameraInfo, previousOffsetUs: Us, newOffsetUs: Us, description: z.string(), warnings: z.array(z.string()) })
   },
   'video.playlist': { request: z.object({ fileId: IdParam }).strict(), response: PlaylistInfo },
-  /** Saves the frame at a position as a PNG in derived/, with custody. */
+  /** Saves the frame at a position as a PNG in derived/ with a burnt-in caption band under it, with custody. */
   'video.still': {
     request: z.object({ fileId: IdParam, positionUs: Us.nonnegative() }).strict(),
-    response: z.object({ path: z.string(), url: z.string(), sha256: z.string() })
+    /** caption: the text burnt in (camera, wall-clock time in the case zone and UTC, source hash prefix). */
+    response: z.object({ path: z.string(), url: z.string(), sha256: z.string(), caption: z.string() })
   },
   'doorCameras.list': { request: Empty, response: z.array(DoorCamera) },
   'doorCameras.set': {

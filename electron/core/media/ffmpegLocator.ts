@@ -11,12 +11,29 @@ export type ToolName = 'ffmpeg' | 'ffprobe'
 const exe = (name: string): string => (process.platform === 'win32' ? `${name}.exe` : name)
 
 /** Folders where a packaged app or a development checkout keeps bundled binaries. */
-function bundledDirs(): string[] {
+function bundledDirs(sub = 'ffmpeg'): string[] {
   const dirs: string[] = []
   const resourcesPath = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath
-  if (resourcesPath) dirs.push(join(resourcesPath, 'ffmpeg'))
-  if (process.env.IWB_RESOURCES_DIR) dirs.push(join(process.env.IWB_RESOURCES_DIR, 'ffmpeg'))
+  if (resourcesPath) dirs.push(join(resourcesPath, sub))
+  if (process.env.IWB_RESOURCES_DIR) dirs.push(join(process.env.IWB_RESOURCES_DIR, sub))
   return dirs
+}
+
+export const CAPTION_FONT = 'DejaVuSansMono.ttf'
+
+/**
+ * The font file that captions stills (drawtext needs one: a system font is not guaranteed).
+ * Packaged: resources/fonts (extraResources, outside the asar, so ffmpeg can read it);
+ * development: the checkout's resources/fonts, found from this module (electron/core/media
+ * under vitest, out/main or out/main/chunks once built).
+ */
+export function locateCaptionFont(): string | null {
+  const dirs = [...bundledDirs('fonts'), ...[2, 3, 4].map((up) => join(__dirname, ...Array<string>(up).fill('..'), 'resources', 'fonts'))]
+  for (const dir of dirs) {
+    const p = join(dir, CAPTION_FONT)
+    if (isExecutableFile(p)) return p // (a plain-file test)
+  }
+  return null
 }
 
 function isExecutableFile(path: string): boolean {

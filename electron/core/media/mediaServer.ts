@@ -8,10 +8,11 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import type { CaseFolder } from '../case/caseFolder'
-import { locateTools } from './ffmpegLocator'
+import { CAPTION_FONT, locateCaptionFont, locateTools } from './ffmpegLocator'
 import { ffmpegVersionLine, runFfmpeg, stderrReason, toolPaths, type Demuxer, type MediaToolPaths } from './ffmpegRunner'
 import { planHls, segmentJob, splitFragmentedMp4, type HlsPlan } from './hlsPlan'
 import type { VideoProbe } from './probe'
+import { captionFilter, captionLines } from './stillCaption'
 import { derivedRecorded, fileProbe, rawStream, recordDerived, type DerivedRecord } from './videoStore'
 
 export const REMUX_SEGMENT_S = 4
@@ -316,12 +317,19 @@ export class MediaServer {
     void p.finally(() => this.pending.delete(p))
   }
 
-  /** The frame shown at `positionUs` into a file, as a PNG in derived/stills/, recorded with custody. */
-  async saveStill(folder: CaseFolder, fileId: number, positionUs: number): Promise<{ path: string; url: string; sha256: string }> {
-    const row = folder.db.prepare('SELECT e.sha256 FROM video_file f JOIN evidence e ON e.id = f.evidence_id WHERE f.id = ?').get(fileId) as { sha256: string } | undefined
+  /**
+   * The frame shown at `positionUs` into a file, as a PNG in derived/stills/ with a caption
+   * band under the picture (stillCaption.ts), recorded with custody (arguments and caption).
+   */
+  async saveStill(folder: CaseFolder, fileId: number, positionUs: number): Promise<{ path: string; url: string; sha256: string; caption: string }> {
+    const row = folder.db.prepare('SELECT e.sha256, c.name AS camera FROM video_file f JOIN evidence e ON e.id = f.evidence_id JOIN camera c ON c.id = f.camera_id WHERE f.id = ?').get(fileId) as
+      | { sha256: string; camera: string }
+      | undefined
     if (!row) throw new MediaNotFound()
     const src = sourceBySha(folder, row.sha256)
     const tools = await this.mediaTools()
+    const font = locateCaptionFont()
+    if (!font) throw new Error(`The caption font ${CAPTION_FONT} was not found in the app's resources/fonts: the still cannot be captioned.`)
     const fr = src.probe.video.frameRate
     const frameS = fr ? fr.den / fr.num : 1 / 25
     const startS = src.probe.video.startTimeS ?? 0
@@ -330,36 +338,52 @@ export class MediaServer {
     const n = Math.floor(positionUs / 1e6 / frameS + 1e-6)
     const seekS = Math.max(0, startS + n * frameS - frameS / 4 - containerStartS)
     const raw = rawStream(src.demuxer)
+    const lines = captionLines({
+      camera: row.camera,
+      frameUs: src.startUs === null ? null : src.startUs + Math.round(n * frameS * 1e6),
+      zone: folder.info().timeZone,
+      sourceSha256: src.sha256,
+      positionUs
+    })
+    const caption = captionFilter(lines, src.probe.video.width, font)
+    const vf = [...(raw ? [`trim=start=${(n * frameS - frameS / 4).toFixed(6)}`] : []), caption.filter].join(',')
     const r = await this.slot(() => {
       this.stats.ffmpegRuns++
       return runFfmpeg({
         ffmpegPath: tools.ffmpeg,
         input: { path: folder.evidencePath(src.sha256), demuxer: src.demuxer, ...(raw ? { frameRate: fr ? `${fr.num}/${fr.den}` : '25' } : { seekS }) },
         output: { kind: 'stdout', maxBytes: 64 * 1024 * 1024 },
-        outputArgs: ['-map', '0:v:0', ...(raw ? ['-vf', `trim=start=${(n * frameS - frameS / 4).toFixed(6)}`] : []), '-frames:v', '1', '-c:v', 'png', '-f', 'image2pipe'],
+        outputArgs: ['-map', '0:v:0', '-vf', vf, '-frames:v', '1', '-c:v', 'png', '-f', 'image2pipe'],
         timeoutMs: 60_000
       })
     })
     if (r.exitCode !== 0 || r.stdout.length === 0) throw new Error(`ffmpeg could not extract the frame: ${stderrReason(r.stderr)}`)
-    const name = `${src.sha256.slice(0, 16)}-${positionUs}.png`
+    // The caption is part of the picture: the name carries a hash of it, so a renamed camera
+    // or another zone makes a new still, and older uncaptioned stills keep their names.
+    const name = `${src.sha256.slice(0, 16)}-${positionUs}-c${sha256Of(Buffer.from(`${caption.text}\n${caption.fontSize}/${caption.bandHeight}`)).slice(0, 12)}.png`
     const dir = join(folder.layout.derived, 'stills')
     await mkdir(dir, { recursive: true })
     const path = await confined(folder.layout.derived, ['stills', name])
-    // Same file and position make the same still: an existing one (read-only) is kept.
+    // Same file, position and caption make the same still: an existing one (read-only) is kept.
+    let data: Buffer = r.stdout
     if (!(await stat(path).then(() => true, () => false))) {
       const fh = await open(path, 'wx', 0o444)
       try {
-        await fh.writeFile(r.stdout)
+        await fh.writeFile(data)
       } finally {
         await fh.close()
       }
-    }
-    const sha256 = sha256Of(r.stdout)
+    } else data = await readFile(path)
+    const sha256 = sha256Of(data)
     const examiner = this.host.settings().examinerName
     await this.host.exclusive(async () =>
-      recordDerived(folder.db, { path: `stills/${name}`, kind: 'still', sha256, size: r.stdout.length, ffmpegVersion: tools.version, args: r.args, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 }, examiner)
+      recordDerived(
+        folder.db,
+        { path: `stills/${name}`, kind: 'still', sha256, size: data.length, ffmpegVersion: tools.version, args: r.args, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256, caption: caption.text },
+        examiner
+      )
     )
-    return { path, url: `/media/stills/${name}`, sha256 }
+    return { path, url: `/media/stills/${name}`, sha256, caption: caption.text }
   }
 }
 

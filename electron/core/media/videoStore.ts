@@ -512,6 +512,8 @@ export interface DerivedRecord {
   args: string[]
   sourceEvidenceId: number
   sourceSha256: string
+  /** Text burnt into the derived picture (stills), kept in its custody entry. */
+  caption?: string
 }
 
 export function derivedRecorded(db: Db, path: string): boolean {
@@ -529,7 +531,7 @@ export function recordDerived(db: Db, rec: DerivedRecord, examiner: string): voi
       examiner,
       action: 'media.derived',
       object: `derived/${rec.path}`,
-      details: { kind: rec.kind, sha256: rec.sha256, size: rec.size, ffmpegVersion: rec.ffmpegVersion, args: rec.args, sourceEvidenceId: rec.sourceEvidenceId, sourceSha256: rec.sourceSha256 }
+      details: { kind: rec.kind, sha256: rec.sha256, size: rec.size, ffmpegVersion: rec.ffmpegVersion, args: rec.args, sourceEvidenceId: rec.sourceEvidenceId, sourceSha256: rec.sourceSha256, ...(rec.caption !== undefined ? { caption: rec.caption } : {}) }
     })
   })()
 }
