@@ -9,12 +9,19 @@ import { useSyncExternalStore } from 'react'
 
 export type CursorOrigin = 'timeline' | 'list' | 'keyboard' | 'video' | 'finding' | 'init'
 
+/** The playback rates offered (the "Playback rate" menu and the J/L shuttle steps). */
+export const RATES = [0.25, 0.5, 1, 2, 4, 8, 16] as const
+/** Chromium refuses a <video> playbackRate above 16. */
+const MAX_RATE = 16
+
 export interface CursorState {
   /** Wall-clock cursor time, UTC microseconds; null before a case with events is shown. */
   timeUs: number | null
   origin: CursorOrigin
   /** Playback rate: 0 when paused; negative for reverse shuttle (J), 1, 2, 4… (L). */
   rate: number
+  /** The chosen speed (one of RATES): what Play plays at, and what the "Playback rate" menu shows. */
+  speed: number
   /** Duration of one video frame in microseconds, as reported by the focused camera (default 1/30 s). */
   frameUs: number
 }
@@ -22,7 +29,7 @@ export interface CursorState {
 type Listener = () => void
 
 class CursorStore {
-  private state: CursorState = { timeUs: null, origin: 'init', rate: 0, frameUs: 1_000_000 / 30 }
+  private state: CursorState = { timeUs: null, origin: 'init', rate: 0, speed: 1, frameUs: 1_000_000 / 30 }
   private readonly listeners = new Set<Listener>()
 
   get = (): CursorState => this.state
@@ -56,8 +63,8 @@ class CursorStore {
     if (frameUs > 0 && Number.isFinite(frameUs)) this.set({ frameUs })
   }
 
-  play(rate = 1): void {
-    this.set({ rate })
+  play(rate = this.state.speed): void {
+    this.set({ rate, speed: Math.abs(rate) || this.state.speed })
   }
 
   pause(): void {
@@ -65,15 +72,23 @@ class CursorStore {
   }
 
   togglePlay(): void {
-    this.set({ rate: this.state.rate === 0 ? 1 : 0 })
+    this.set({ rate: this.state.rate === 0 ? this.state.speed : 0 })
   }
 
-  /** J/K/L as in video-review tools: L speeds forward (1, 2, 4, 8×), J backward, K stops. */
+  /** The "Playback rate" menu: changes the speed, and the rate at once when playing (keeping its direction). */
+  setSpeed(speed: number): void {
+    if (!(RATES as readonly number[]).includes(speed)) return
+    const r = this.state.rate
+    this.set({ speed, rate: r === 0 ? 0 : Math.sign(r) * speed })
+  }
+
+  /** J/K/L as in video-review tools: L speeds forward (1, 2, 4, 8, 16×), J backward, K stops. */
   shuttle(key: 'j' | 'k' | 'l'): void {
     const r = this.state.rate
     if (key === 'k') return this.pause()
-    if (key === 'l') return this.set({ rate: r <= 0 ? 1 : Math.min(r * 2, 8) })
-    this.set({ rate: r >= 0 ? -1 : Math.max(r * 2, -8) })
+    const rate = key === 'l' ? (r <= 0 ? 1 : Math.min(r * 2, MAX_RATE)) : r >= 0 ? -1 : Math.max(r * 2, -MAX_RATE)
+    // The menu shows the shuttle's speed: one control, one truth.
+    this.set({ rate, speed: Math.abs(rate) })
   }
 }
 

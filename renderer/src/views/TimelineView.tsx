@@ -29,6 +29,7 @@ const MIN_SPAN_US = 10_000_000 // 10 s: the closest zoom
 const AXIS_HEIGHT = 26
 const BRUSH_HEIGHT = 18
 const SHIFT_STEP_US = 5_000_000
+const LONG_STEP_US = 30_000_000
 /** A camera that reported time this recently is driving the cursor: do not advance it too. */
 const VIDEO_DRIVES_MS = 200
 
@@ -459,13 +460,18 @@ export function TimelineView(props: { current: CaseSummary; onError: (m: string)
   // Keyboard, as in video-review tools (see ShortcutsHelp for the list).
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (showHelp || isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+      if (showHelp || isTyping(e.target) || e.altKey) return
       const key = e.key
-      if (key === ' ') cursor.togglePlay()
+      const arrow = key === 'ArrowRight' || key === 'ArrowLeft'
+      // Ctrl (⌘) + Shift + ←/→ jumps 30 s; other Ctrl/⌘ combinations stay the browser's.
+      if (e.ctrlKey || e.metaKey) {
+        if (!arrow || !e.shiftKey) return
+        cursor.nudge((key === 'ArrowRight' ? 1 : -1) * LONG_STEP_US)
+      } else if (key === ' ') cursor.togglePlay()
       else if (key === 'j' || key === 'J') cursor.shuttle('j')
       else if (key === 'k' || key === 'K') cursor.shuttle('k')
       else if (key === 'l' || key === 'L') cursor.shuttle('l')
-      else if (key === 'ArrowRight' || key === 'ArrowLeft') {
+      else if (arrow) {
         const sign = key === 'ArrowRight' ? 1 : -1
         if (e.shiftKey) cursor.nudge(sign * SHIFT_STEP_US)
         else cursor.stepFrames(sign)

@@ -3,9 +3,10 @@ import { useEffect, useRef } from 'react'
 
 export const SHORTCUTS: [string, string][] = [
   ['Space', 'Play / pause'],
-  ['J / K / L', 'Shuttle backward (faster each press) / stop / forward'],
+  ['J / K / L', 'Shuttle backward / stop / forward (1, 2, 4, 8, 16×: faster each press; the "Playback rate" menu shows it)'],
   ['← / →', 'One frame back / forward'],
   ['Shift + ← / →', '5 seconds back / forward'],
+  ['Ctrl + Shift + ← / →', '30 seconds back / forward (⌘ + Shift on a Mac)'],
   ['[ / ]', 'Previous / next event in the focused lane (or the list)'],
   ['+ / -', 'Zoom in / out'],
   ['0', 'Fit the whole case'],

@@ -1,18 +1,23 @@
 // The camera grid on the timeline screen: up to four cameras following the shared cursor,
-// with play/pause, frame steps and a "go to" time. The cursor's time is read off the
-// timeline's one "Cursor time" readout (the grid has none of its own). The first shown
-// camera with footage at the cursor leads playback (moves the cursor); with no footage
-// anywhere a clock does. When an event is picked in the event list, the grid shows the
+// with play/pause, a playback rate (0.25× to 16×), frame steps, jumps of 5 and 30 s and a
+// "go to" time. The cursor's time is read off the timeline's one "Cursor time" readout (the
+// grid has none of its own). Up to 2× the first shown camera with footage at the cursor
+// leads playback (moves the cursor from the frames it presents, so the cursor waits for
+// footage that is still loading); faster, and with no footage anywhere, a clock moves the
+// cursor at the chosen rate and every camera follows it (re-seeking when it falls behind):
+// a browser may drop frames or stall at 8× or 16×, the shared clock must not. When an event is picked in the event list, the grid shows the
 // cameras associated with its door (door_camera: confirmed or suggested).
 import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react'
 import type { CameraInfo, DoorCamera } from '@shared/contracts/video'
 import { isoToMicros } from '@shared/time'
 import { api } from '../../api/client'
 import { errorMessage } from '../ErrorBanner'
-import { cursor, useCursor } from '../../state/cursorStore'
-import { CameraPlayer, fileAt } from './CameraPlayer'
+import { cursor, RATES, useCursor } from '../../state/cursorStore'
+import { CameraPlayer, clockDriven, fileAt } from './CameraPlayer'
 
 const MAX_CAMERAS = 4
+const SHORT_JUMP_US = 5_000_000
+const LONG_JUMP_US = 30_000_000
 
 /** An event picked in the event list: its door decides which cameras are shown. */
 export interface CameraFocus {
@@ -92,9 +97,10 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
   const visible = (shown ?? placed.slice(0, MAX_CAMERAS).map((c) => c.id)).map((id) => cameras.find((c) => c.id === id)).filter((c): c is CameraInfo => !!c)
   const leadId = state.timeUs !== null ? (visible.find((c) => fileAt(c, state.timeUs!) !== null)?.id ?? null) : null
 
-  // No camera has footage at the cursor: a clock keeps playback moving through the gap.
+  // No camera has footage at the cursor, or the rate is above what a camera reliably plays:
+  // a clock moves the cursor (performance.now, so it keeps the chosen rate exactly).
   useEffect(() => {
-    if (state.rate === 0 || (leadId !== null && state.rate > 0)) return
+    if (state.rate === 0 || (leadId !== null && state.rate > 0 && !clockDriven(state.rate))) return
     let last = performance.now()
     let handle = 0
     const step = (now: number): void => {
@@ -132,11 +138,38 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
         <button type="button" onClick={() => (state.timeUs === null && first?.startUs != null ? cursor.setTime(first.startUs, 'keyboard') : cursor.togglePlay())} aria-label={state.rate === 0 ? 'Play' : 'Pause'}>
           {state.rate === 0 ? '▶ Play' : '❚❚ Pause'}
         </button>
-        <button type="button" onClick={() => cursor.stepFrames(-1)} aria-label="Previous frame" disabled={state.timeUs === null}>
+        <label>
+          Rate
+          <select aria-label="Playback rate" value={state.speed} onChange={(e) => cursor.setSpeed(Number(e.target.value))} title="Playback rate (J / L step through it)">
+            {RATES.map((r) => (
+              <option key={r} value={r}>
+                {r}×
+              </option>
+            ))}
+          </select>
+        </label>
+        {state.rate < 0 && (
+          <span className="muted" role="status" aria-label="Playing backward">
+            ◀◀ backward
+          </span>
+        )}
+        <button type="button" onClick={() => cursor.nudge(-LONG_JUMP_US)} aria-label="Back 30 seconds" title="Back 30 s (Ctrl+Shift+←)" disabled={state.timeUs === null}>
+          −30 s
+        </button>
+        <button type="button" onClick={() => cursor.nudge(-SHORT_JUMP_US)} aria-label="Back 5 seconds" title="Back 5 s (Shift+←)" disabled={state.timeUs === null}>
+          −5 s
+        </button>
+        <button type="button" onClick={() => cursor.stepFrames(-1)} aria-label="Previous frame" title="Previous frame (←)" disabled={state.timeUs === null}>
           ◀|
         </button>
-        <button type="button" onClick={() => cursor.stepFrames(1)} aria-label="Next frame" disabled={state.timeUs === null}>
+        <button type="button" onClick={() => cursor.stepFrames(1)} aria-label="Next frame" title="Next frame (→)" disabled={state.timeUs === null}>
           |▶
+        </button>
+        <button type="button" onClick={() => cursor.nudge(SHORT_JUMP_US)} aria-label="Forward 5 seconds" title="Forward 5 s (Shift+→)" disabled={state.timeUs === null}>
+          +5 s
+        </button>
+        <button type="button" onClick={() => cursor.nudge(LONG_JUMP_US)} aria-label="Forward 30 seconds" title="Forward 30 s (Ctrl+Shift+→)" disabled={state.timeUs === null}>
+          +30 s
         </button>
         <form onSubmit={submitGoTo} className="row">
           <label>

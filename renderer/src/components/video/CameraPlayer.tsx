@@ -2,8 +2,9 @@
 // (camera offset already in its corrected start) is played through hls.js from the
 // /media/ playlist; the position in it is the cursor minus the file's start, snapped to
 // the middle of the frame whose interval holds the instant, so the frame shown is the one
-// recorded at that instant. While the cursor plays, the lead camera drives it from the
-// video's own time; other cursor moves seek (throttled while dragging).
+// recorded at that instant. While the cursor plays at up to 2×, the lead camera drives it
+// from the video's own time; faster (and backward) a clock drives it and every camera
+// re-seeks when it falls behind; other cursor moves seek (throttled while dragging).
 import Hls from 'hls.js'
 import { useEffect, useRef, useState } from 'react'
 import type { CameraInfo, PlaylistInfo, VideoFileInfo } from '@shared/contracts/video'
@@ -14,6 +15,15 @@ import { cursor, useCursor } from '../../state/cursorStore'
 
 /** Seeks at most this often while the cursor is dragged: rapid seeks break hls.js parsing. */
 const SEEK_THROTTLE_MS = 120
+/** Up to this rate the lead camera's presented frames move the cursor; above it, a clock does. */
+export const LEAD_MAX_RATE = 2
+/** Chromium refuses a playbackRate above 16. */
+const MAX_VIDEO_RATE = 16
+
+/** True when a clock, not the lead camera, moves the cursor at this (non-zero) rate. */
+export function clockDriven(rate: number): boolean {
+  return rate < 0 || rate > LEAD_MAX_RATE
+}
 
 export function fileAt(camera: CameraInfo, us: number): VideoFileInfo | null {
   // Earliest-starting file wins through an overlap, as tracks.ts footageAt does.
@@ -44,6 +54,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
   const [message, setMessage] = useState<string | null>(null)
   const lastSeek = useRef({ at: 0, timer: 0 as number | ReturnType<typeof setTimeout>, pending: null as number | null })
   const seekRef = useRef<(us: number) => void>(() => undefined)
+  const wasPlaying = useRef(false)
   const file = state.timeUs !== null ? fileAt(camera, state.timeUs) : null
 
   // Load the file covering the cursor (a new hls.js instance per file).
@@ -160,9 +171,12 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     const l = loadedRef.current
     if (!video || !l || !file || l.file.id !== file.id || state.timeUs === null) return
     if (state.rate !== 0 && state.origin === 'video' && l.seeked) {
-      // Playing: only correct a camera that drifted more than a few frames.
+      // Playing: the camera that drives the cursor never seeks; the others only when they
+      // drifted more than a few frames (more at high rates, where a seek costs more than it mends).
+      if (lead && !clockDriven(state.rate)) return
       const wall = wallClockFor(video.currentTime)
-      if (lead || wall === null || Math.abs(wall - state.timeUs) < 4 * l.playlist.frameUs) return
+      const tolerance = Math.max(4 * l.playlist.frameUs, Math.abs(state.rate) * 150_000)
+      if (wall === null || Math.abs(wall - state.timeUs) < tolerance) return
     }
     const us = state.timeUs
     l.seeked = true
@@ -179,9 +193,19 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     if (!video || !l || !file) return
     if (lead) cursor.setFrameDuration(l.playlist.frameUs)
     if (state.rate > 0) {
-      video.playbackRate = state.rate
+      try {
+        video.playbackRate = Math.min(state.rate, MAX_VIDEO_RATE)
+      } catch {
+        // A browser that refuses the rate plays at its own; the clock keeps the cursor's.
+      }
       void video.play().catch(() => undefined)
-    } else video.pause()
+    } else {
+      video.pause()
+      // Paused after playing: show exactly the cursor's frame (a camera that followed a clock
+      // may be a few frames off, and the lead stopped somewhere inside the frame).
+      if (wasPlaying.current && cursor.get().timeUs !== null) seekRef.current(cursor.get().timeUs!)
+    }
+    wasPlaying.current = state.rate !== 0
   }, [state.rate, loadedId, lead, file?.id])
 
   // The lead camera moves the cursor from each presented frame while playing.
@@ -191,7 +215,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     let handle = 0
     const tick = (): void => {
       const s = cursor.get()
-      if (s.rate > 0 && !video.paused) {
+      if (s.rate > 0 && !clockDriven(s.rate) && !video.paused) {
         const wall = wallClockFor(video.currentTime)
         if (wall !== null) cursor.setTime(wall, 'video')
       }
@@ -201,7 +225,8 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     // At the end of the file, hand the cursor on to its end: the next file (or the gap clock) takes over.
     const onEnded = (): void => {
       const l = loadedRef.current
-      if (l && cursor.get().rate > 0 && l.file.endUs !== null) cursor.setTime(l.file.endUs, 'video')
+      const rate = cursor.get().rate
+      if (l && rate > 0 && !clockDriven(rate) && l.file.endUs !== null) cursor.setTime(l.file.endUs, 'video')
     }
     video.addEventListener('ended', onEnded)
     return () => {
@@ -218,7 +243,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     if (wall === null) return
     api()
       .call('video.still', { fileId: l.file.id, positionUs: Math.max(0, wall - l.playlist.startUs) })
-      .then((r) => setMessage(`Still saved: derived/${r.url.replace('/media/', '')} (SHA-256 ${r.sha256.slice(0, 12)}…)`), (e: unknown) => props.onError(errorMessage(e)))
+      .then((r) => setMessage(`Still saved: derived/${r.url.replace('/media/', '')} (SHA-256 ${r.sha256.slice(0, 12)}…), captioned “${r.caption.replace(/\n/g, ' · ')}”`), (e: unknown) => props.onError(errorMessage(e)))
   }
 
   return (

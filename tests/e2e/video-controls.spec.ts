@@ -1,0 +1,189 @@
+// The camera grid's transport in Chromium through the web host: the "Playback rate" menu
+// (the cursor runs about 4× / 0.25× as fast as the wall clock, and once paused every camera
+// shows the frame recorded at the cursor instant), the shuttle keys showing their rate in
+// the same menu, and jumps of 30 s (buttons and Ctrl+Shift+arrows) landing on the exact
+// frame, or on "No footage at this time" where a camera has none. The clips carry their
+// own frame numbers (tests/helpers/frameCode.ts), read back from the <video> via a canvas.
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { decodeFrameCode, frameCodeFilters } from '../helpers/frameCode'
+import { startHost, type RunningHost } from './webHostProcess'
+
+const ROOT = join(__dirname, '..', '..')
+const SAMPLES = join(ROOT, '..', 'shared', 'samples')
+const FFMPEG = process.env.IWB_TEST_FFMPEG ?? '/usr/bin/ffmpeg'
+const FRAME_US = 40_000 // 25 fps
+/** Both clips start here (creation_time); Lobby runs 60 s, Door 20 s. */
+const START_US = Date.parse('2017-09-30T22:23:06.000Z') * 1000
+let host: RunningHost
+
+function clip(path: string, seconds: number): void {
+  const src = `color=c=0x808080:s=320x240:r=25:d=${seconds},format=yuv420p,${frameCodeFilters(320, 240)}`
+  execFileSync(
+    FFMPEG,
+    ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', src, '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-metadata', 'creation_time=2017-09-30T22:23:06.000000Z', path],
+    { stdio: 'ignore' }
+  )
+}
+
+test.beforeAll(async () => {
+  host = await startHost([], (workDir, env) => {
+    const caseDir = join(workDir, 'case')
+    const iwb = (...args: string[]): void => {
+      execFileSync(process.execPath, [join(ROOT, 'electron', 'cli', 'iwb-bin.cjs'), ...args], { env, stdio: 'ignore' })
+    }
+    const lobby = join(workDir, 'lobby.mp4')
+    const door = join(workDir, 'door.mp4')
+    clip(lobby, 60)
+    clip(door, 20)
+    iwb('case', 'create', caseDir, '--name', 'Video controls', '--tz', 'UTC')
+    iwb('import', caseDir, join(SAMPLES, 'cloud', 'okta_login.json')) // the timeline needs an event
+    iwb('import', caseDir, lobby, '--camera', 'Lobby')
+    iwb('import', caseDir, door, '--camera', 'Door')
+    return ['--case', caseDir]
+  })
+})
+test.afterAll(async () => {
+  await host.stop()
+})
+
+/** The UTC instant in a "Cursor time" readout, in µs since the epoch (all its digits). */
+function usOf(readout: string): number {
+  const m = /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z/.exec(readout)
+  if (!m) throw new Error(`no UTC time in the cursor readout: ${readout}`)
+  return Date.parse(`${m[1]}Z`) * 1000 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6))
+}
+
+/** Frame number shown by a camera once it reports the frame for `us` as shown. */
+async function frameShown(page: Page, camera: string, us: number): Promise<number | null> {
+  const video = page.locator(`video[aria-label="Video of ${camera}"]`)
+  await expect(video).toHaveAttribute('data-shown-us', String(us), { timeout: 30_000 })
+  const pixels = await video.evaluate((el: HTMLVideoElement) => {
+    const canvas = document.createElement('canvas')
+    canvas.width = el.videoWidth
+    canvas.height = el.videoHeight
+    const ctx = canvas.getContext('2d')!
+    ctx.drawImage(el, 0, 0)
+    return { w: canvas.width, h: canvas.height, data: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data) }
+  })
+  return decodeFrameCode(pixels.data, pixels.w, pixels.h).frame
+}
+
+const expectedFrame = (us: number): number => Math.floor((us - START_US) / FRAME_US)
+
+async function openGrid(page: Page) {
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Timeline', exact: true }).click()
+  const grid = page.getByRole('region', { name: 'Video' })
+  await expect(grid.getByRole('figure', { name: 'Camera Lobby' })).toBeVisible()
+  await expect(grid.getByRole('figure', { name: 'Camera Door' })).toBeVisible()
+  const cursorTime = page.getByRole('status', { name: 'Cursor time' })
+  const goTo = async (iso: string): Promise<number> => {
+    await grid.getByRole('textbox', { name: 'Go to time' }).fill(iso)
+    await grid.getByRole('button', { name: 'Go', exact: true }).click()
+    await expect(cursorTime).toContainText(iso.replace('Z', ''))
+    return usOf((await cursorTime.textContent()) ?? '')
+  }
+  return { grid, cursorTime, goTo }
+}
+
+/**
+ * Plays at the rate chosen in the menu and returns cursor seconds per wall-clock second,
+ * measured inside the page over `ms` once the cursor has started moving; then pauses.
+ */
+async function measureRate(page: Page, rate: string, ms: number): Promise<number> {
+  const grid = page.getByRole('region', { name: 'Video' })
+  const cursorTime = page.getByRole('status', { name: 'Cursor time' })
+  await grid.getByRole('combobox', { name: 'Playback rate' }).selectOption(rate)
+  const before = await cursorTime.textContent()
+  await grid.getByRole('button', { name: 'Play', exact: true }).click()
+  await expect(cursorTime).not.toHaveText(before!, { timeout: 20_000 })
+  const sample = await page.evaluate(async (waitMs) => {
+    const el = document.querySelector('[aria-label="Cursor time"]')!
+    const t0 = performance.now()
+    const a = el.textContent ?? ''
+    await new Promise((r) => setTimeout(r, waitMs))
+    return { a, b: el.textContent ?? '', ms: performance.now() - t0 }
+  }, ms)
+  await grid.getByRole('button', { name: 'Pause', exact: true }).click()
+  return (usOf(sample.b) - usOf(sample.a)) / 1000 / sample.ms
+}
+
+/** After a pause, both cameras show the frame recorded at the cursor instant (±1 frame). */
+async function expectFramesAtCursor(page: Page, cameras: string[]): Promise<void> {
+  const cursorTime = page.getByRole('status', { name: 'Cursor time' })
+  await expect(cursorTime).not.toContainText('playing')
+  const us = usOf((await cursorTime.textContent()) ?? '')
+  for (const camera of cameras) {
+    const frame = await frameShown(page, camera, us)
+    expect(frame, `${camera} at ${new Date(us / 1000).toISOString()}`).not.toBeNull()
+    expect(Math.abs(frame! - expectedFrame(us))).toBeLessThanOrEqual(1)
+  }
+}
+
+test('the playback rate menu: 4× and 0.25× move the cursor that fast, and the cameras stay on it', async ({ page }) => {
+  const { grid, goTo } = await openGrid(page)
+  const menu = grid.getByRole('combobox', { name: 'Playback rate' })
+  await expect(menu).toHaveValue('1')
+  await expect(menu.getByRole('option')).toHaveText(['0.25×', '0.5×', '1×', '2×', '4×', '8×', '16×'])
+
+  await goTo('2017-09-30T22:23:07.000Z')
+  const fast = await measureRate(page, '4', 2500)
+  test.info().annotations.push({ type: 'rate 4×', description: fast.toFixed(2) })
+  expect(fast).toBeGreaterThan(2.5)
+  expect(fast).toBeLessThan(5.5)
+  await expectFramesAtCursor(page, ['Lobby', 'Door'])
+
+  await goTo('2017-09-30T22:23:08.000Z')
+  const slow = await measureRate(page, '0.25', 3000)
+  test.info().annotations.push({ type: 'rate 0.25×', description: slow.toFixed(3) })
+  expect(slow).toBeGreaterThan(0.12)
+  expect(slow).toBeLessThan(0.4)
+  await expectFramesAtCursor(page, ['Lobby', 'Door'])
+
+  // The shuttle shows its rate in the same menu: L, L = 2× forward; K stops.
+  await grid.getByRole('button', { name: 'Go', exact: true }).focus()
+  await page.keyboard.press('l')
+  await page.keyboard.press('l')
+  await expect(menu).toHaveValue('2')
+  await expect(page.getByRole('status', { name: 'Cursor time' })).toContainText('playing 2×')
+  await page.keyboard.press('k')
+  await expect(page.getByRole('status', { name: 'Cursor time' })).not.toContainText('playing')
+  await expect(menu).toHaveValue('2')
+})
+
+test('30-second jumps land on the exact frame, or on "No footage at this time"', async ({ page }) => {
+  const { grid, cursorTime, goTo } = await openGrid(page)
+  const door = grid.getByRole('figure', { name: 'Camera Door' })
+  const us = await goTo('2017-09-30T22:23:08.130Z') // frame 53 in both clips
+  expect(await frameShown(page, 'Lobby', us)).toBe(53)
+  expect(await frameShown(page, 'Door', us)).toBe(53)
+
+  await grid.getByRole('button', { name: 'Forward 30 seconds' }).click()
+  await expect(cursorTime).toContainText('2017-09-30T22:23:38.130')
+  expect(usOf((await cursorTime.textContent()) ?? '')).toBe(us + 30_000_000)
+  expect(await frameShown(page, 'Lobby', us + 30_000_000)).toBe(53 + 750)
+  // Door's 20 s ended at 22:23:26.
+  await expect(door.getByRole('note')).toContainText('No footage at this time')
+
+  await grid.getByRole('button', { name: 'Back 30 seconds' }).click()
+  await expect(cursorTime).toContainText('2017-09-30T22:23:08.130')
+  expect(await frameShown(page, 'Lobby', us)).toBe(53)
+  expect(await frameShown(page, 'Door', us)).toBe(53)
+  await expect(door.getByRole('note')).toHaveCount(0)
+
+  // The keys: Ctrl+Shift+→ is +30 s, Shift+← is −5 s (focus off any field).
+  await grid.getByRole('button', { name: 'Back 30 seconds' }).focus()
+  await page.keyboard.press('Control+Shift+ArrowRight')
+  await expect(cursorTime).toContainText('2017-09-30T22:23:38.130')
+  await page.keyboard.press('Shift+ArrowLeft')
+  await expect(cursorTime).toContainText('2017-09-30T22:23:33.130')
+  expect(await frameShown(page, 'Lobby', us + 25_000_000)).toBe(53 + 625)
+  await grid.getByRole('button', { name: 'Forward 5 seconds' }).click()
+  await expect(cursorTime).toContainText('2017-09-30T22:23:38.130')
+
+  // The shortcuts dialog documents the 30-second keys.
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click()
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('30 seconds back / forward')
+})
