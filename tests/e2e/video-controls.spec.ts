@@ -123,6 +123,7 @@ async function expectFramesAtCursor(page: Page, cameras: string[]): Promise<void
 }
 
 test('the playback rate menu: 4×, 0.25× and 16× move the cursor that fast, and the cameras stay on it', async ({ page }) => {
+  test.setTimeout(240_000) // four timed plays, each waiting for footage on a loaded machine
   const { grid, goTo } = await openGrid(page)
   const menu = grid.getByRole('combobox', { name: 'Playback rate' })
   await expect(menu).toHaveValue('1')
@@ -151,6 +152,31 @@ test('the playback rate menu: 4×, 0.25× and 16× move the cursor that fast, an
   expect(fastest).toBeLessThan(22)
   await expectFramesAtCursor(page, ['Lobby'])
   await expect(grid.getByRole('figure', { name: 'Camera Door' }).getByRole('note')).toContainText('No footage at this time')
+
+  // From 4× (clock) down to 1× (the lead camera drives) while playing: the cursor never goes back.
+  await goTo('2017-09-30T22:23:07.000Z')
+  await menu.selectOption('4')
+  await grid.getByRole('button', { name: 'Play', exact: true }).click()
+  await page.waitForTimeout(1000)
+  // Sampled in the page every animation frame from before the change to 1.5 s after it.
+  const sampling = page.evaluate(async () => {
+    const el = document.querySelector('[aria-label="Cursor time"]')!
+    const out: string[] = []
+    const t0 = performance.now()
+    while (performance.now() - t0 < 2000) {
+      out.push(el.textContent ?? '')
+      await new Promise((r) => requestAnimationFrame(r))
+    }
+    return out
+  })
+  await page.waitForTimeout(300)
+  await menu.selectOption('1')
+  const readings = await sampling
+  await grid.getByRole('button', { name: 'Pause', exact: true }).click()
+  const times = readings.map(usOf)
+  for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThanOrEqual(times[i - 1]!)
+  expect(times.at(-1)!).toBeGreaterThan(times[0]!)
+  await expectFramesAtCursor(page, ['Lobby', 'Door'])
 
   // The shuttle shows its rate in the same menu: L, L = 2× forward; K stops.
   await grid.getByRole('button', { name: 'Go', exact: true }).focus()

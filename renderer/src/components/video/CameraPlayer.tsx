@@ -54,7 +54,8 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
   const [message, setMessage] = useState<string | null>(null)
   const lastSeek = useRef({ at: 0, timer: 0 as number | ReturnType<typeof setTimeout>, pending: null as number | null })
   const seekRef = useRef<(us: number) => void>(() => undefined)
-  const wasPlaying = useRef(false)
+  /** The rate this camera last applied (0 = paused). */
+  const lastRate = useRef(0)
   const file = state.timeUs !== null ? fileAt(camera, state.timeUs) : null
 
   // Load the file covering the cursor (a new hls.js instance per file).
@@ -198,14 +199,17 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
       } catch {
         // A browser that refuses the rate plays at its own; the clock keeps the cursor's.
       }
+      // From a clock-driven rate down to one this lead drives: start from the cursor, not from
+      // wherever following the clock left it, so the cursor does not jump back.
+      if (lead && !clockDriven(state.rate) && lastRate.current !== 0 && clockDriven(lastRate.current) && cursor.get().timeUs !== null) seekRef.current(cursor.get().timeUs!)
       void video.play().catch(() => undefined)
     } else {
       video.pause()
       // Paused after playing: show exactly the cursor's frame (a camera that followed a clock
       // may be a few frames off, and the lead stopped somewhere inside the frame).
-      if (wasPlaying.current && cursor.get().timeUs !== null) seekRef.current(cursor.get().timeUs!)
+      if (lastRate.current !== 0 && cursor.get().timeUs !== null) seekRef.current(cursor.get().timeUs!)
     }
-    wasPlaying.current = state.rate !== 0
+    lastRate.current = state.rate
   }, [state.rate, loadedId, lead, file?.id])
 
   // The lead camera moves the cursor from each presented frame while playing.
