@@ -36,6 +36,8 @@ const INSTANTS_S = [55.31, 46.87, 38.45, 29.03, 20.61, 12.19, 3.77]
 /** A user looks at the frame before the next jump; the player keeps buffering meanwhile. */
 const DWELL_MS = 1000
 const TIMEOUT_MS = 20_000
+/** IWB_BENCH_TRACE=1 prints the /media/ requests of each instant (what the player asked for, and when). */
+const TRACE = process.env.IWB_BENCH_TRACE === '1'
 
 type Codec = 'h264' | 'hevc'
 interface BenchClip {
@@ -207,6 +209,16 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     // tsx (esbuild keepNames) wraps named functions in __name(): give the page a no-op one.
     await page.addInitScript('window.__name = (f) => f')
+    const requests: string[] = []
+    let traceFrom = performance.now()
+    if (TRACE) {
+      page.on('request', (r) => {
+        if (r.url().includes('/media/')) requests.push(`+${Math.round(performance.now() - traceFrom)} ms ${r.url().replace(/^.*\/media\/hls\/(.{8}).*\//, '$1…/')}`)
+      })
+      page.on('requestfinished', (r) => {
+        if (r.url().includes('/media/')) requests.push(`+${Math.round(performance.now() - traceFrom)} ms   done ${r.url().replace(/^.*\//, '')}`)
+      })
+    }
     for (const pass of ['cold', 'warm'] as const) {
       await openGrid(page, host.url, clips)
       for (const clip of clips) {
@@ -215,7 +227,10 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
         for (const atS of INSTANTS_S) {
           const seg = join(caseDir, 'derived', 'hls', clip.sha256, planKey, `seg${Math.floor(atS / segS)}.m4s`)
           const segmentMadeBefore = existsSync(seg)
+          traceFrom = performance.now()
+          requests.length = 0
           const r = await showInstant(page, clip, atS)
+          if (TRACE) console.log(requests.map((x) => `       ${x}`).join('\n'))
           measures.push({ codec: clip.codec, pass, atS, segmentMadeBefore, ...r })
           console.log(`     ${pass} ${clip.codec} T+${atS.toFixed(2)} s: ${r.ms !== null ? `${Math.round(r.ms)} ms` : `FAILED ${r.problem}`}${segmentMadeBefore !== (pass === 'warm') ? ` (segment ${segmentMadeBefore ? 'already made' : 'not cached'})` : ''}`)
           await page.waitForTimeout(DWELL_MS)
