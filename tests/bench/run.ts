@@ -11,6 +11,7 @@ import { benchIntake } from './intakeBench'
 import { benchRules } from './rulesBench'
 import { benchTimeline } from './timelineBench'
 import { benchVideo } from './videoBench'
+import { benchVideoPaint } from './videoPaintBench'
 
 const benches: Record<string, (work: string) => Promise<BenchResult>> = {
   intake: (w) => benchIntake(w),
@@ -19,6 +20,7 @@ const benches: Record<string, (work: string) => Promise<BenchResult>> = {
   timeline: (w) => benchTimeline(w),
   export: (w) => benchExport(w),
   video: (w) => benchVideo(w),
+  'video-paint': (w) => benchVideoPaint(w),
   rules: (w) => benchRules(w)
 }
 

@@ -19,6 +19,8 @@ export const REMUX_SEGMENT_S = 4
 export const TRANSCODE_SEGMENT_S = 2
 const SEGMENT_TIMEOUT_MS = 120_000
 const MAX_CONCURRENT_FFMPEG = 2
+/** How long an init.mp4 request waits for a segment run to make it (players ask for both at once). */
+const INIT_GRACE_MS = 100
 
 export interface MediaTools extends MediaToolPaths {
   version: string
@@ -204,7 +206,8 @@ export class MediaServer {
     if (hit) {
       this.stats.cacheHits++
       this.backfillRecord(folder, src, `hls/${sha}/${planKey}/${name}`, target)
-    } else await this.produce(folder, src, plan, index, dir)
+    } else if (name === 'init.mp4') await this.produceInit(folder, src, plan, dir)
+    else await this.produce(folder, src, plan, index, dir)
     return this.serveFile(await confined(folder.layout.derived, ['hls', sha, planKey, name]), name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment', range)
   }
 
@@ -243,6 +246,23 @@ export class MediaServer {
       this.inFlight.set(key, p)
     }
     return p
+  }
+
+  /**
+   * init.mp4 comes out of any segment's run (the init boxes are the same for every segment).
+   * A player jumping into a file asks for init.mp4 and the segment at the jump together: the
+   * init waits for that segment's run instead of starting a second run for segment 0, which
+   * on two cores would halve the speed of the one the user is waiting for.
+   */
+  private async produceInit(folder: CaseFolder, src: MediaSource, plan: HlsPlan, dir: string): Promise<void> {
+    const initPath = join(dir, 'init.mp4')
+    const started = Date.now()
+    while (!(await stat(initPath).then((s) => s.isFile(), () => false))) {
+      const running = [...this.inFlight].filter(([key]) => key.startsWith(`${dir}#`)).map(([, p]) => p)
+      if (running.length) await Promise.allSettled(running)
+      else if (Date.now() - started < INIT_GRACE_MS) await new Promise((r) => setTimeout(r, 10))
+      else return this.produce(folder, src, plan, 0, dir)
+    }
   }
 
   private async makeSegment(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string): Promise<void> {

@@ -24,6 +24,12 @@ const MAX_VIDEO_RATE = 16
 export function clockDriven(rate: number): boolean {
   return rate < 0 || rate > LEAD_MAX_RATE
 }
+/**
+ * Seconds hls.js buffers ahead: playing, as before; paused, about one segment, so a jump does
+ * not leave the server transcoding segments ahead of a spot the user has already left.
+ */
+const PLAYING_BUFFER_S = 20
+const PAUSED_BUFFER_S = 1
 
 export function fileAt(camera: CameraInfo, us: number): VideoFileInfo | null {
   // Earliest-starting file wins through an overlap, as tracks.ts footageAt does.
@@ -69,7 +75,11 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
       .then((playlist) => {
         if (cancelled) return
         loadedRef.current?.hls.destroy()
-        const hls = new Hls({ maxFragLookUpTolerance: 0, enableWorker: false, startPosition: 0, backBufferLength: 30, maxBufferLength: 20 })
+        // Load from the cursor's segment, not the file's first: a jump into a file then costs one segment, not two.
+        const at = cursor.get()
+        const startPosition = at.timeUs !== null ? Math.max(0, (at.timeUs - playlist.startUs) / 1e6) : 0
+        const ahead = at.rate > 0 ? PLAYING_BUFFER_S : PAUSED_BUFFER_S
+        const hls = new Hls({ maxFragLookUpTolerance: 0, enableWorker: false, startPosition, backBufferLength: 30, maxBufferLength: ahead, maxMaxBufferLength: at.rate > 0 ? Hls.DefaultConfig.maxMaxBufferLength : ahead })
         // A parsed fragment may move the media time of the frame wanted: seek again, paused only.
         hls.on(Hls.Events.FRAG_BUFFERED, (_e, data) => {
           const l = loadedRef.current
@@ -193,6 +203,9 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     const l = loadedRef.current
     if (!video || !l || !file) return
     if (lead) cursor.setFrameDuration(l.playlist.frameUs)
+    // hls.js reads these on every tick: the new limit applies at once.
+    l.hls.config.maxBufferLength = state.rate > 0 ? PLAYING_BUFFER_S : PAUSED_BUFFER_S
+    l.hls.config.maxMaxBufferLength = state.rate > 0 ? Hls.DefaultConfig.maxMaxBufferLength : PAUSED_BUFFER_S
     if (state.rate > 0) {
       try {
         video.playbackRate = Math.min(state.rate, MAX_VIDEO_RATE)
