@@ -28,7 +28,13 @@ export const afterHours: Rule = {
     }
     const cases = Object.entries(settings.sites).map(([name, s]) => `WHEN '${name.replace(/'/g, "''")}' THEN ${certainlyIn(s)}`)
     const inHoursSql = cases.length ? `CASE site ${cases.join(' ')} ELSE ${certainlyIn(siteSettings(settings, null))} END` : certainlyIn(siteSettings(settings, null))
-    const rows = db.prepare(`SELECT id, ts, person_id, location, site FROM corr_badge WHERE NOT (${inHoursSql}) ORDER BY person_id, ts`).all() as {
+    const rows = db
+      .prepare(
+        // The door is read from the event, only for the badges that are out of hours.
+        `SELECT c.id, c.ts, c.person_id, e.location, c.site FROM (SELECT id, ts, person_id, site FROM corr_badge WHERE NOT (${inHoursSql})) c
+           JOIN event e ON e.id = c.id ORDER BY c.person_id, c.ts, c.id`
+      )
+      .all() as {
       id: number; ts: number; person_id: number; location: string | null; site: string | null
     }[]
     const clock = new LocalClock()
