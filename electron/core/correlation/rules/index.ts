@@ -78,7 +78,7 @@ function* correlationSteps(db: Db, options: RunOptions): Generator<void, RunSumm
   try {
     yield* step('Preparing working tables')
     const rulesStart = performance.now()
-    prepareWorkingTables(db)
+    prepareWorkingTables(db, settings)
     perRuleMs.prepare = performance.now() - rulesStart
     for (const [i, rule] of chosen.entries()) {
       yield* step(`Rule ${rule.id}`)

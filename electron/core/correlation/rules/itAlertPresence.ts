@@ -3,7 +3,7 @@
 // in the window), which doors they used and which cameras cover those doors.
 import { microsToIso } from '@shared/time'
 import { describeCameras } from '../cameraLookup'
-import { MIN_US, PERSON_OF_BADGE_SQL, bursts, groupPush, personNames, type FindingDraft, type Rule } from './common'
+import { MIN_US, PERSON_OF_BADGE_SQL, bursts, personCardJoin, groupPush, personNames, type FindingDraft, type Rule } from './common'
 
 /** Alert actions by what they mean; AV detections are Defender 1116/1117 and named detections. */
 const ALERT_ACTIONS: Record<string, string> = {
@@ -56,8 +56,8 @@ export const itAlertPresence: Rule = {
       .prepare(
         // Badges of no known person are dropped below, not in SQL: "WHERE person_id IS NOT NULL"
         // would look the person up twice per badge.
-        `SELECT e.id, ${PERSON_OF_BADGE_SQL('e')} AS person_id, e.location FROM event e
-           INDEXED BY event_badge WHERE e.category = 'access' AND e.action = 'granted' AND e.ts BETWEEN ? AND ? ORDER BY e.ts`
+        `SELECT e.id, ${PERSON_OF_BADGE_SQL('e', 'c')} AS person_id, e.location FROM event e
+           INDEXED BY event_badge ${personCardJoin('e', 'c')} WHERE e.category = 'access' AND e.action = 'granted' AND e.ts BETWEEN ? AND ? ORDER BY e.ts`
       )
       .raw()
     const out: FindingDraft[] = []
