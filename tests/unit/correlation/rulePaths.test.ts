@@ -9,7 +9,7 @@ import { RuleSettings, type Finding } from '../../../shared/contracts/correlatio
 import { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { listFindings } from '../../../electron/core/correlation/findings'
 import { writeRuleSettings } from '../../../electron/core/correlation/ruleSettings'
-import { runCorrelation } from '../../../electron/core/correlation/rules'
+import { findingsStale, runCorrelation } from '../../../electron/core/correlation/rules'
 import { tempDir } from '../../helpers/tmp'
 
 const tmp = tempDir('iwb-corr-paths-')
@@ -134,5 +134,22 @@ describe('rule shortcuts on a small case', () => {
   it('names the door of an out-of-hours badge', () => {
     const late = findings.filter((f) => f.rule === 'after-hours')
     expect(late.map((f) => f.subjects)).toEqual([['Dan Fox', 'London / Side Door']])
+  })
+
+  // Last: it changes the case.
+  it('marks the findings stale when events are added, or removed below the highest id', () => {
+    const db = folder.db
+    expect(findingsStale(db)).toBe(false)
+    const max = (db.prepare('SELECT MAX(id) AS m FROM event').get() as { m: number }).m
+    db.prepare(
+      `INSERT INTO event (source_id, ts, source_ts, raw_time, category, action, outcome, actor, message, ref_offset, ref_length)
+       SELECT source_id, ts + 1, source_ts + 1, raw_time, category, action, outcome, actor, message, ref_offset, ref_length FROM event WHERE id = ?`
+    ).run(max)
+    expect(findingsStale(db)).toBe(true)
+    runCorrelation(db, { entities: false })
+    expect(findingsStale(db)).toBe(false)
+    // The count goes down, the highest id stays.
+    db.prepare('DELETE FROM event WHERE id = (SELECT MIN(id) FROM event)').run()
+    expect(findingsStale(db)).toBe(true)
   })
 })
