@@ -3,7 +3,7 @@
 import type { SiteSettings } from '@shared/contracts/correlation'
 import { microsToIso } from '@shared/time'
 import { siteSettings } from '../ruleSettings'
-import { HOUR_US, LocalClock, minutesOf, personNames, type FindingDraft, type Rule } from './common'
+import { HOUR_US, LocalClock, minutesOf, personNames, siteNames, type FindingDraft, type Rule } from './common'
 
 export const afterHours: Rule = {
   id: 'after-hours',
@@ -26,17 +26,24 @@ export const afterHours: Rule = {
         })
         .join(' AND ')
     }
-    const cases = Object.entries(settings.sites).map(([name, s]) => `WHEN '${name.replace(/'/g, "''")}' THEN ${certainlyIn(s)}`)
+    const names = siteNames(settings)
+    const cases = names.map((name, i) => `WHEN ${i + 1} THEN ${certainlyIn(settings.sites[name]!)}`)
     const inHoursSql = cases.length ? `CASE site ${cases.join(' ')} ELSE ${certainlyIn(siteSettings(settings, null))} END` : certainlyIn(siteSettings(settings, null))
-    const rows = db.prepare(`SELECT id, ts, person_id, location, site FROM corr_badge WHERE NOT (${inHoursSql}) ORDER BY person_id, ts`).all() as {
-      id: number; ts: number; person_id: number; location: string | null; site: string | null
+    const rows = db
+      .prepare(
+        // The door is read from the event, only for the badges that are out of hours.
+        `SELECT c.id, c.ts, c.person_id, e.location, c.site FROM (SELECT id, ts, person_id, site FROM corr_badge WHERE NOT (${inHoursSql})) c
+           JOIN event e ON e.id = c.id ORDER BY c.person_id, c.ts, c.id`
+      )
+      .all() as {
+      id: number; ts: number; person_id: number; location: string | null; site: number | null
     }[]
     const clock = new LocalClock()
     const people = personNames(db)
     // One finding per person and local day: the first out-of-hours entry and the rest of that day's.
     const groups = new Map<string, { rows: typeof rows; why: string; date: string; zone: string }>()
     for (const r of rows) {
-      const s = siteSettings(settings, r.site)
+      const s = siteSettings(settings, r.site === null ? null : (names[r.site - 1] ?? null))
       const { minuteOfDay, isoWeekday, date } = clock.parts(r.ts, s.timeZone)
       const start = minutesOf(s.workStart)
       const end = minutesOf(s.workEnd)

@@ -10,21 +10,44 @@ const MIN_DISTANCE_KM = 50
 export const impossibleTravel: Rule = {
   id: 'impossible-travel',
   run({ db, settings }) {
-    const sites = Object.entries(settings.sites).filter(([, s]) => s.lat !== null && s.lon !== null)
-    const siteJson = JSON.stringify(sites.map(([name, s]) => ({ name, lat: s.lat, lon: s.lon })))
+    // no: the site's number in corr_badge (siteNames order).
+    const sites = Object.entries(settings.sites)
+      .map(([name, s], i) => ({ no: i + 1, name, lat: s.lat, lon: s.lon }))
+      .filter((s) => s.lat !== null && s.lon !== null)
+    const siteJson = JSON.stringify(sites)
     const rows = db
       .prepare(
-        `WITH sites AS (SELECT json_extract(value, '$.name') AS name, json_extract(value, '$.lat') AS lat, json_extract(value, '$.lon') AS lon FROM json_each(@sites)),
-         -- Only the first and last badge of each stay at one site can start or end a journey:
-         -- one ordered pass (corr_badge is clustered by person and time) keeps those.
+        `WITH sites AS (SELECT json_extract(value, '$.no') AS no, json_extract(value, '$.name') AS name, json_extract(value, '$.lat') AS lat, json_extract(value, '$.lon') AS lon FROM json_each(@sites)),
+         -- Only the first and last badge of each stay at one site can start or end a journey.
+         -- Most people badge at one site only: their stay ends are their first and last badge
+         -- there, found by one pass grouping corr_badge (clustered by person) and two seeks;
+         -- an ordered LAG / LEAD pass finds the stays of the few who badge at several sites.
+         span AS MATERIALIZED (
+           SELECT person_id, MIN(site) AS lo, MAX(site) AS hi FROM corr_badge WHERE site IN (SELECT no FROM sites) GROUP BY person_id
+         ),
          stays AS (
            SELECT person_id, id, ts, site, LAG(site) OVER w AS ps, LEAD(site) OVER w AS ns FROM corr_badge
-            WHERE site IN (SELECT name FROM sites) WINDOW w AS (PARTITION BY person_id ORDER BY ts, id)
+            WHERE person_id IN (SELECT person_id FROM span WHERE lo <> hi) AND site IN (SELECT no FROM sites)
+           WINDOW w AS (PARTITION BY person_id ORDER BY ts, id)
+         ),
+         ends AS (
+           SELECT person_id, id, ts, site FROM stays WHERE ps IS NOT site OR ns IS NOT site
+           UNION ALL
+           -- The inner UNION drops the duplicate when one badge is both the first and the last.
+           SELECT * FROM (
+             SELECT person_id,
+                    (SELECT x.id FROM corr_badge x WHERE x.person_id = s.person_id AND x.site = s.lo ORDER BY x.ts, x.id LIMIT 1) AS id,
+                    (SELECT x.ts FROM corr_badge x WHERE x.person_id = s.person_id AND x.site = s.lo ORDER BY x.ts, x.id LIMIT 1) AS ts, lo AS site
+               FROM span s WHERE lo = hi
+             UNION
+             SELECT person_id,
+                    (SELECT x.id FROM corr_badge x WHERE x.person_id = s.person_id AND x.site = s.lo ORDER BY x.ts DESC, x.id DESC LIMIT 1),
+                    (SELECT x.ts FROM corr_badge x WHERE x.person_id = s.person_id AND x.site = s.lo ORDER BY x.ts DESC, x.id DESC LIMIT 1), lo
+               FROM span s WHERE lo = hi)
          ),
          pts AS (
-           SELECT b.person_id, b.id, b.ts, b.site AS place, s.lat, s.lon, 'badge' AS kind, NULL AS actor
-             FROM stays b JOIN sites s ON s.name = b.site
-            WHERE b.ps IS NOT b.site OR b.ns IS NOT b.site
+           SELECT b.person_id, b.id, b.ts, s.name AS place, s.lat, s.lon, 'badge' AS kind, NULL AS actor
+             FROM ends b JOIN sites s ON s.no = b.site
            UNION ALL
            SELECT i.person_id, e.id, e.ts, COALESCE(e.location, 'geolocated sign-in') AS place,
                   COALESCE(json_extract(e.fields, '$.client.geographicalContext.geolocation.lat'), json_extract(e.fields, '$.location.geoCoordinates.latitude')) AS lat,

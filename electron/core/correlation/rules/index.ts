@@ -78,7 +78,7 @@ function* correlationSteps(db: Db, options: RunOptions): Generator<void, RunSumm
   try {
     yield* step('Preparing working tables')
     const rulesStart = performance.now()
-    prepareWorkingTables(db)
+    prepareWorkingTables(db, settings)
     perRuleMs.prepare = performance.now() - rulesStart
     for (const [i, rule] of chosen.entries()) {
       yield* step(`Rule ${rule.id}`)
@@ -93,7 +93,7 @@ function* correlationSteps(db: Db, options: RunOptions): Generator<void, RunSumm
     const t = performance.now()
     saveFindings(db, drafts, runId, chosen.map((r) => r.id))
     perRuleMs.save = performance.now() - t
-    const events = db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS max FROM event').get() as { n: number; max: number }
+    const events = eventCounts(db)
     const ms = performance.now() - started
     db.prepare('UPDATE correlation_state SET run_id = ?, last_run_us = ?, last_run_ms = ?, events_seen = ?, max_event_id = ? WHERE id = 1').run(runId, nowMicros(), ms, events.n, events.max)
     options.onStep?.(total, total, 'Done')
@@ -130,9 +130,20 @@ export async function runCorrelationAsync(db: Db, options: RunOptions = {}): Pro
   }
 }
 
+/**
+ * How many events the case holds and the highest id. Two statements on purpose: alone, COUNT(*)
+ * counts b-tree cells and MAX(id) reads the last rowid; together in one SELECT they scan every
+ * index entry (0.9 s CPU on 10 million events instead of 0.2 s).
+ */
+function eventCounts(db: Db): { n: number; max: number } {
+  const n = (db.prepare('SELECT COUNT(*) AS n FROM event').get() as { n: number }).n
+  const max = (db.prepare('SELECT COALESCE(MAX(id), 0) AS max FROM event').get() as { max: number }).max
+  return { n, max }
+}
+
 /** Whether events were added or removed since the rules last ran (an import finished). */
 export function findingsStale(db: Db): boolean {
   const s = db.prepare('SELECT events_seen, max_event_id FROM correlation_state WHERE id = 1').get() as { events_seen: number; max_event_id: number }
-  const e = db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS max FROM event').get() as { n: number; max: number }
+  const e = eventCounts(db)
   return s.events_seen !== e.n || s.max_event_id !== e.max
 }
