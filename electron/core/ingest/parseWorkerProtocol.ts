@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ImportIssue, TimeDecisionsSchema } from '@shared/ingestModel'
+import { LEVELS } from '../timeline/aggregates'
 import { ROW_WIDTH } from './rowBatches'
 
 export const ParseWorkerRequest = z.discriminatedUnion('type', [
@@ -37,7 +38,12 @@ const RowBatchSchema = z.object({
   invalidUtf8: z.number().int(),
   first: z.number().nullable(),
   last: z.number().nullable(),
-  bytesDone: z.number()
+  bytesDone: z.number(),
+  agg: z.object({
+    cells: z.array(z.object({ category: z.string(), location: z.string().nullable(), n: z.number().int(), f: z.number().int(), first: z.number(), last: z.number() })),
+    // Flat quadruples, checked for shape like rows; the writer checks each cell index.
+    buckets: z.array(z.custom<number[]>((v) => Array.isArray(v) && v.length % 4 === 0, 'bucket counts must be quadruples')).length(LEVELS.length)
+  })
 }).refine((b) => b.rows.length === b.count * ROW_WIDTH, 'a row batch must hold count × ROW_WIDTH values')
 
 export const ParseWorkerMessage = z.discriminatedUnion('type', [

@@ -2,6 +2,7 @@
 // the parse worker (big files: parsing on one core, inserting on the other) and in the
 // importing thread (small files, and importers that live only in memory).
 import type { ImportIssue } from '@shared/ingestModel'
+import { BatchAggregator, type BatchAggregates } from '../timeline/aggregates'
 import type { ParsedItem } from './parseFile'
 
 export const EVENT_COLUMNS = [
@@ -20,6 +21,8 @@ export interface RowBatch {
   first: number | null
   last: number | null
   bytesDone: number
+  /** The batch's timeline counts (cells and buckets), so the import never groups its events afterwards. */
+  agg: BatchAggregates
 }
 
 const ROWS_PER_BATCH = 4096
@@ -32,6 +35,7 @@ function hasKeys(o: Record<string, unknown>): boolean {
 export async function* toRowBatches(items: AsyncIterable<ParsedItem>, sourceId: number, maxIssues: number): AsyncGenerator<RowBatch> {
   let batch = emptyBatch()
   let issuesKept = 0
+  const agg = new BatchAggregator()
   for await (const item of items) {
     const end = item.ref.offset + item.ref.length
     if (end > batch.bytesDone) batch.bytesDone = end
@@ -68,19 +72,24 @@ export async function* toRowBatches(items: AsyncIterable<ParsedItem>, sourceId: 
       item.ref.recordNo,
       (f.dstAmbiguous ? 1 : 0) | (f.dstGap ? 2 : 0) | (f.yearInferred ? 4 : 0) | (f.zoneAssumed ? 8 : 0) | (item.invalidUtf8 ? 16 : 0)
     )
+    agg.add(e.category, e.location ?? null, item.us, e.outcome === 'failure')
     batch.count++
     if (batch.first === null || item.us < batch.first) batch.first = item.us
     if (batch.last === null || item.us > batch.last) batch.last = item.us
     if (batch.count >= ROWS_PER_BATCH) {
+      batch.agg = agg.take()
       yield batch
       const bytesDone = batch.bytesDone
       batch = emptyBatch()
       batch.bytesDone = bytesDone
     }
   }
-  if (batch.count > 0 || batch.badCount > 0) yield batch
+  if (batch.count > 0 || batch.badCount > 0) {
+    batch.agg = agg.take()
+    yield batch
+  }
 }
 
 function emptyBatch(): RowBatch {
-  return { rows: [], count: 0, issues: [], badCount: 0, invalidUtf8: 0, first: null, last: null, bytesDone: 0 }
+  return { rows: [], count: 0, issues: [], badCount: 0, invalidUtf8: 0, first: null, last: null, bytesDone: 0, agg: { cells: [], buckets: [] } }
 }
