@@ -16,7 +16,7 @@ import { CancelledError } from '../util/fileHash'
 import { Worker } from 'node:worker_threads'
 import { parseFile } from './parseFile'
 import { ParseWorkerMessage, parseWorkerPath, type ParseWorkerRequest } from './parseWorkerProtocol'
-import { EVENT_COLUMNS, ROW_WIDTH, toRowBatches, type RowBatch } from './rowBatches'
+import { EVENT_COLUMNS, fillRows, ROW_WIDTH, TEXT_COLUMNS, toRowBatches, type RowBatch } from './rowBatches'
 import { importers as allImporters } from './registry'
 import { rankImporters, readSniffInput } from './sniff'
 import { formatClockOffset, type TimeDecisions, type TimeSettings } from './timeResolve'
@@ -395,12 +395,20 @@ export async function insertBatches(
   let last: number | null = null
   let insertMs = 0
   let aggregateMs = 0
-  const chunk = INSERT_ROWS * ROW_WIDTH
+  const many = new Array<string | number | null>(INSERT_ROWS * ROW_WIDTH).fill(null)
+  const one = new Array<string | number | null>(ROW_WIDTH).fill(null)
   for await (const b of batches) {
     const t0 = performance.now()
+    const pos = TEXT_COLUMNS.map(() => 0)
     let r = 0
-    for (; r + INSERT_ROWS <= b.count; r += INSERT_ROWS) manyStmt.run(b.rows.slice(r * ROW_WIDTH, r * ROW_WIDTH + chunk))
-    for (; r < b.count; r++) oneStmt.run(b.rows.slice(r * ROW_WIDTH, (r + 1) * ROW_WIDTH))
+    for (; r + INSERT_ROWS <= b.count; r += INSERT_ROWS) {
+      fillRows(b, r, r + INSERT_ROWS, pos, many)
+      manyStmt.run(many)
+    }
+    for (; r < b.count; r++) {
+      fillRows(b, r, r + 1, pos, one)
+      oneStmt.run(one)
+    }
     const t1 = performance.now()
     insertMs += t1 - t0
     aggregates.add(b.agg)
