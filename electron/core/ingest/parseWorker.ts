@@ -41,7 +41,7 @@ async function run(req: Extract<ParseWorkerRequest, { type: 'start' }>): Promise
     if (controller.signal.aborted) return
     credits--
     // The row buffers move to the importing thread instead of being copied.
-    send({ type: 'batch', batch }, [batch.numbers.buffer, batch.textLengths.buffer])
+    send({ type: 'batch', batch }, [batch.numbers.buffer, batch.textLengths.buffer, ...batch.agg.buckets.map((b) => b.buffer)])
   }
   send({ type: 'end', decisions: parse.resolver.summary(), notes: parse.notes })
 }

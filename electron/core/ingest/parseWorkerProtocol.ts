@@ -44,7 +44,9 @@ const RowBatchSchema = z
     agg: z.object({
       cells: z.array(z.object({ category: z.string(), location: z.string().nullable(), n: z.number().int(), f: z.number().int(), first: z.number(), last: z.number() })),
       // Flat quadruples, checked for shape like rows; the writer checks each cell index.
-      buckets: z.array(z.custom<number[]>((v) => Array.isArray(v) && v.length % 4 === 0, 'bucket counts must be quadruples')).length(LEVELS.length)
+      buckets: z
+        .array(z.custom<Float64Array<ArrayBuffer>>((v) => v instanceof Float64Array && v.length % 4 === 0, 'bucket counts must be quadruples'))
+        .length(LEVELS.length)
     })
   })
   .superRefine((b, ctx) => {

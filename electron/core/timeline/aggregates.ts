@@ -149,7 +149,7 @@ export interface BatchCell {
 export interface BatchAggregates {
   cells: BatchCell[]
   /** Per LEVELS entry, flat quadruples [index into cells, b, n, failures], b ascending per cell. */
-  buckets: number[][]
+  buckets: Float64Array<ArrayBuffer>[]
 }
 
 /**
@@ -196,7 +196,8 @@ export class BatchAggregator {
         }
       })
     })
-    const taken = { cells: this.cells, buckets }
+    // Typed arrays: moved from the parse worker, not cloned number by number.
+    const taken = { cells: this.cells, buckets: buckets.map((b) => new Float64Array(b)) }
     this.index = new Map()
     this.cells = []
     this.runs = []
@@ -291,7 +292,7 @@ export class AggregateWriter {
       return id
     })
     agg.buckets.forEach((flat, li) => {
-      const values = flat.slice()
+      const values = Array.from(flat)
       for (let k = 0; k < values.length; k += 4) {
         const id = ids[values[k]!]
         if (id === undefined) throw new Error('batch aggregates name a cell the batch does not have')
