@@ -1,7 +1,8 @@
 // The import pipeline: one evidence file becomes one source and its events, all or
 // nothing. The format is detected (or chosen), every line or record is parsed and its
 // time resolved with the source's recorded decisions, events are inserted in multi-row
-// batches inside one transaction, the full-text index is filled in bulk at the end, and
+// batches inside one transaction (the timeline aggregates counted on the way), the
+// full-text index is filled in bulk at the end, and
 // the source row and its custody entry commit together. A failure, a cancel or a crash
 // leaves no events and no source; custody says what happened.
 import { randomUUID } from 'node:crypto'
@@ -15,12 +16,12 @@ import { CancelledError } from '../util/fileHash'
 import { Worker } from 'node:worker_threads'
 import { parseFile } from './parseFile'
 import { ParseWorkerMessage, parseWorkerPath, type ParseWorkerRequest } from './parseWorkerProtocol'
-import { EVENT_COLUMNS, ROW_WIDTH, toRowBatches, type RowBatch } from './rowBatches'
+import { EVENT_COLUMNS, fillRows, ROW_WIDTH, TEXT_COLUMNS, toRowBatches, type RowBatch } from './rowBatches'
 import { importers as allImporters } from './registry'
 import { rankImporters, readSniffInput } from './sniff'
 import { formatClockOffset, type TimeDecisions, type TimeSettings } from './timeResolve'
 import type { Importer } from './types'
-import { refreshAggregatesForSource } from '../timeline/aggregates'
+import { AggregateWriter } from '../timeline/aggregates'
 
 /** Below this confidence detection refuses to guess and asks for --format. */
 export const MIN_DETECT_CONFIDENCE = 0.3
@@ -195,8 +196,6 @@ export async function importEvidence(folder: CaseFolder, options: ImportOptions)
 
     indexSourceText(db, sourceId)
     phase('full-text index')
-    refreshAggregatesForSource(db, sourceId)
-    phase('timeline aggregates')
 
     report.time = decisions
     report.notes = [...notes]
@@ -390,16 +389,30 @@ export async function insertBatches(
   const manyStmt = db.prepare(sql + placeholders(INSERT_ROWS))
   const oneStmt = db.prepare(sql + placeholders(1))
   const issueStmt = db.prepare('INSERT INTO import_issue (source_id, line, record, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)')
+  // The timeline aggregates are counted with the rows and written here as they arrive.
+  const aggregates = new AggregateWriter(db, sourceId)
   let first: number | null = null
   let last: number | null = null
   let insertMs = 0
-  const chunk = INSERT_ROWS * ROW_WIDTH
+  let aggregateMs = 0
+  const many = new Array<string | number | null>(INSERT_ROWS * ROW_WIDTH).fill(null)
+  const one = new Array<string | number | null>(ROW_WIDTH).fill(null)
   for await (const b of batches) {
     const t0 = performance.now()
+    const pos = TEXT_COLUMNS.map(() => 0)
     let r = 0
-    for (; r + INSERT_ROWS <= b.count; r += INSERT_ROWS) manyStmt.run(b.rows.slice(r * ROW_WIDTH, r * ROW_WIDTH + chunk))
-    for (; r < b.count; r++) oneStmt.run(b.rows.slice(r * ROW_WIDTH, (r + 1) * ROW_WIDTH))
-    insertMs += performance.now() - t0
+    for (; r + INSERT_ROWS <= b.count; r += INSERT_ROWS) {
+      fillRows(b, r, r + INSERT_ROWS, pos, many)
+      manyStmt.run(many)
+    }
+    for (; r < b.count; r++) {
+      fillRows(b, r, r + 1, pos, one)
+      oneStmt.run(one)
+    }
+    const t1 = performance.now()
+    insertMs += t1 - t0
+    aggregates.add(b.agg)
+    aggregateMs += performance.now() - t1
     for (const i of b.issues) {
       if (report.issues.length >= MAX_STORED_ISSUES) break
       report.issues.push(i)
@@ -413,7 +426,10 @@ export async function insertBatches(
     options.onProgress?.({ bytesDone: b.bytesDone, bytesTotal: report.bytes, events: report.events, bad: report.badLines })
     if (options.signal?.aborted) throw new CancelledError()
   }
+  aggregates.finish()
   options.onProgress?.({ bytesDone: report.bytes, bytesTotal: report.bytes, events: report.events, bad: report.badLines })
-  if (process.env.IWB_IMPORT_PROFILE) process.stderr.write(`import: ${insertMs.toFixed(0)} ms inside INSERT statements\n`)
+  if (process.env.IWB_IMPORT_PROFILE) {
+    process.stderr.write(`import: ${insertMs.toFixed(0)} ms inside INSERT statements, ${aggregateMs.toFixed(0)} ms writing timeline aggregates\n`)
+  }
   return { first, last }
 }

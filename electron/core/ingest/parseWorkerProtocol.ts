@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ImportIssue, TimeDecisionsSchema } from '@shared/ingestModel'
-import { ROW_WIDTH } from './rowBatches'
+import { LEVELS } from '../timeline/aggregates'
+import { batchShapeError } from './rowBatches'
 
 export const ParseWorkerRequest = z.discriminatedUnion('type', [
   z.object({
@@ -26,19 +27,32 @@ export const ParseWorkerRequest = z.discriminatedUnion('type', [
 ])
 export type ParseWorkerRequest = z.infer<typeof ParseWorkerRequest>
 
-// Rows are checked for shape (an array of count × ROW_WIDTH values), not element by
-// element: SQLite's binding refuses anything but strings, numbers and null anyway, and a
-// per-value schema check would cost as much as the insert.
-const RowBatchSchema = z.object({
-  rows: z.custom<(string | number | null)[]>((v) => Array.isArray(v), 'rows must be an array'),
-  count: z.number().int(),
-  issues: z.array(ImportIssue),
-  badCount: z.number().int(),
-  invalidUtf8: z.number().int(),
-  first: z.number().nullable(),
-  last: z.number().nullable(),
-  bytesDone: z.number()
-}).refine((b) => b.rows.length === b.count * ROW_WIDTH, 'a row batch must hold count × ROW_WIDTH values')
+// Rows are checked for shape (sizes that agree), not value by value: SQLite's binding
+// refuses anything but strings, numbers and null anyway.
+const RowBatchSchema = z
+  .object({
+    count: z.number().int().nonnegative(),
+    numbers: z.instanceof(Float64Array),
+    textLengths: z.instanceof(Int32Array),
+    texts: z.array(z.string()),
+    issues: z.array(ImportIssue),
+    badCount: z.number().int(),
+    invalidUtf8: z.number().int(),
+    first: z.number().nullable(),
+    last: z.number().nullable(),
+    bytesDone: z.number(),
+    agg: z.object({
+      cells: z.array(z.object({ category: z.string(), location: z.string().nullable(), n: z.number().int(), f: z.number().int(), first: z.number(), last: z.number() })),
+      // Flat quadruples, checked for shape like rows; the writer checks each cell index.
+      buckets: z
+        .array(z.custom<Float64Array<ArrayBuffer>>((v) => v instanceof Float64Array && v.length % 4 === 0, 'bucket counts must be quadruples'))
+        .length(LEVELS.length)
+    })
+  })
+  .superRefine((b, ctx) => {
+    const error = batchShapeError(b)
+    if (error) ctx.addIssue({ code: 'custom', message: error })
+  })
 
 export const ParseWorkerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('batch'), batch: RowBatchSchema }),

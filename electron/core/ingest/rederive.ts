@@ -8,7 +8,7 @@ import type { CaseFolder } from '../case/caseFolder'
 import { appendCustody } from '../case/custody'
 import { evidenceById } from '../case/evidence'
 import { isoToMicros } from '@shared/time'
-import { refreshAggregatesForSource } from '../timeline/aggregates'
+import { dropAggregatesForSource, refreshAggregatesForSource } from '../timeline/aggregates'
 import { listSources } from '../timeline/eventQuery'
 import { clearSourceEvents, indexSourceText, insertBatches, parseInThread } from './importPipeline'
 import { importerById } from './registry'
@@ -66,10 +66,11 @@ export async function rederiveSource(folder: CaseFolder, sourceId: number, chang
   db.exec('BEGIN IMMEDIATE')
   try {
     clearSourceEvents(db, sourceId)
+    // insertBatches writes the source's aggregates anew as it inserts.
+    dropAggregatesForSource(db, sourceId)
     const stats = await insertBatches(db, sourceId, parse.batches, report, {})
     const { decisions, notes } = await parse.finish()
     indexSourceText(db, sourceId)
-    refreshAggregatesForSource(db, sourceId)
     db.prepare(
       `UPDATE source SET time_zone = ?, explicit_year = ?, clock_offset_us = ?, event_count = ?, bad_count = ?, invalid_utf8_count = ?,
          first_us = ?, last_us = ?, decisions = ?, notes = ? WHERE id = ?`

@@ -3,6 +3,7 @@
 // name a place; each level table counts a cell's events per bucket b = floor(ts / width).
 // Lanes by source or category sum the first kind of cell, lanes by door/location the
 // second. A source's cells and buckets are rebuilt whenever its event times change.
+import type { Statement } from 'better-sqlite3'
 import type { Db } from '../case/database'
 
 export interface Level {
@@ -132,4 +133,181 @@ export function dropAggregatesForSource(db: Db, sourceId: number): void {
 /** The hook for import and re-derivation: call after a source's events are (re)written. */
 export function refreshAggregatesForSource(db: Db, sourceId: number): void {
   buildAggregatesForSource(db, sourceId)
+}
+
+/** One cell's part of a batch: location null for a whole-category cell. */
+export interface BatchCell {
+  category: string
+  location: string | null
+  n: number
+  f: number
+  first: number
+  last: number
+}
+
+/** A batch's contribution to its source's aggregates, counted where its rows are built. */
+export interface BatchAggregates {
+  cells: BatchCell[]
+  /** Per LEVELS entry, flat quadruples [index into cells, b, n, failures], b ascending per cell. */
+  buckets: Float64Array<ArrayBuffer>[]
+}
+
+/**
+ * Counts cells and 1 s buckets as rows are built (in the parse worker for big files), so
+ * that an import never re-reads and groups its events afterwards; the coarser levels are
+ * derived from the 1 s counts of the batch. Gives exactly what buildAggregatesForSource
+ * computes from the stored events (tests compare both).
+ */
+export class BatchAggregator {
+  private index = new Map<string, number>()
+  private cells: BatchCell[] = []
+  /** Per cell, flat triples [b, n, failures] of 1 s buckets: one per run of equal b. */
+  private runs: number[][] = []
+
+  add(category: string, location: string | null, us: number, failure: boolean): void {
+    const b = Math.floor(us / S)
+    this.count(this.cell(category, null, category), b, us, failure)
+    if (location !== null) this.count(this.cell(category, location, `${category}\u0000${location}`), b, us, failure)
+  }
+
+  get empty(): boolean {
+    return this.cells.length === 0
+  }
+
+  /** The counts so far, and a fresh start. */
+  take(): BatchAggregates {
+    const buckets: number[][] = LEVELS.map(() => [])
+    this.runs.forEach((runs, cell) => {
+      const ordered = orderedSeconds(runs)
+      LEVELS.forEach((level, li) => {
+        const out = buckets[li]!
+        const per = level.us / S
+        // The 1 s buckets are in order, so each coarser bucket is one run of them.
+        let cur = Number.NaN
+        for (let k = 0; k < ordered.length; k += 3) {
+          const bb = Math.floor(ordered[k]! / per)
+          if (bb === cur) {
+            out[out.length - 2]! += ordered[k + 1]!
+            out[out.length - 1]! += ordered[k + 2]!
+          } else {
+            out.push(cell, bb, ordered[k + 1]!, ordered[k + 2]!)
+            cur = bb
+          }
+        }
+      })
+    })
+    // Typed arrays: moved from the parse worker, not cloned number by number.
+    const taken = { cells: this.cells, buckets: buckets.map((b) => new Float64Array(b)) }
+    this.index = new Map()
+    this.cells = []
+    this.runs = []
+    return taken
+  }
+
+  private cell(category: string, location: string | null, key: string): number {
+    let i = this.index.get(key)
+    if (i === undefined) {
+      i = this.cells.length
+      this.index.set(key, i)
+      this.cells.push({ category, location, n: 0, f: 0, first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY })
+      this.runs.push([])
+    }
+    return i
+  }
+
+  private count(i: number, b: number, us: number, failure: boolean): void {
+    const c = this.cells[i]!
+    c.n++
+    if (failure) c.f++
+    if (us < c.first) c.first = us
+    if (us > c.last) c.last = us
+    // Logs are mostly in time order: counting runs allocates nothing per event, and
+    // take() merges the runs of a bucket that comes back later.
+    const runs = this.runs[i]!
+    const last = runs.length - 3
+    if (last >= 0 && runs[last] === b) {
+      runs[last + 1]!++
+      if (failure) runs[last + 2]!++
+    } else runs.push(b, 1, failure ? 1 : 0)
+  }
+}
+
+/** Runs of [b, n, failures] as one triple per b, b ascending. */
+function orderedSeconds(runs: number[]): number[] {
+  let sorted = true
+  for (let k = 3; k < runs.length && sorted; k += 3) sorted = runs[k]! > runs[k - 3]!
+  if (sorted) return runs
+  const order = Array.from({ length: runs.length / 3 }, (_, r) => r * 3).sort((x, y) => runs[x]! - runs[y]!)
+  const out: number[] = []
+  for (const k of order) {
+    if (out.length > 0 && out[out.length - 3] === runs[k]) {
+      out[out.length - 2]! += runs[k + 1]!
+      out[out.length - 1]! += runs[k + 2]!
+    } else out.push(runs[k]!, runs[k + 1]!, runs[k + 2]!)
+  }
+  return out
+}
+
+const UPSERT_ROWS = 64
+
+/**
+ * Writes batch aggregates of one source as they arrive (in the import's transaction):
+ * bucket counts are added with an upsert (a bucket can straddle two batches), cell totals
+ * are kept here and written by finish(). The source must have no aggregates yet.
+ */
+export class AggregateWriter {
+  private cellIds = new Map<string, number>()
+  private totals = new Map<number, BatchCell>()
+  private insertCell: Statement<unknown[]>
+  private upserts: { many: Statement<unknown[]>; one: Statement<unknown[]> }[]
+
+  constructor(
+    private db: Db,
+    private sourceId: number
+  ) {
+    this.insertCell = db.prepare(INSERT_CELL)
+    this.upserts = LEVELS.map((level) => {
+      const sql = (rows: number): string =>
+        `INSERT INTO ${levelTable(level)} (cell, b, n, failures) VALUES ${Array(rows).fill('(?,?,?,?)').join(',')}
+         ON CONFLICT (cell, b) DO UPDATE SET n = n + excluded.n, failures = failures + excluded.failures`
+      return { many: db.prepare(sql(UPSERT_ROWS)), one: db.prepare(sql(1)) }
+    })
+  }
+
+  add(agg: BatchAggregates): void {
+    const ids = agg.cells.map((c) => {
+      const key = JSON.stringify([c.category, c.location])
+      let id = this.cellIds.get(key)
+      if (id === undefined) {
+        id = Number(this.insertCell.run(this.sourceId, c.category, c.location, 0, 0, c.first, c.last).lastInsertRowid)
+        this.cellIds.set(key, id)
+        this.totals.set(id, { ...c })
+      } else {
+        const t = this.totals.get(id)!
+        t.n += c.n
+        t.f += c.f
+        if (c.first < t.first) t.first = c.first
+        if (c.last > t.last) t.last = c.last
+      }
+      return id
+    })
+    agg.buckets.forEach((flat, li) => {
+      const values = Array.from(flat)
+      for (let k = 0; k < values.length; k += 4) {
+        const id = ids[values[k]!]
+        if (id === undefined) throw new Error('batch aggregates name a cell the batch does not have')
+        values[k] = id
+      }
+      const { many, one } = this.upserts[li]!
+      const chunk = UPSERT_ROWS * 4
+      let k = 0
+      for (; k + chunk <= values.length; k += chunk) many.run(values.slice(k, k + chunk))
+      for (; k < values.length; k += 4) one.run(values.slice(k, k + 4))
+    })
+  }
+
+  finish(): void {
+    const update = this.db.prepare('UPDATE timeline_cell SET events = ?, failures = ?, first_us = ?, last_us = ? WHERE id = ?')
+    for (const [id, t] of this.totals) update.run(t.n, t.f, t.first, t.last, id)
+  }
 }
