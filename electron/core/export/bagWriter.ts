@@ -534,6 +534,7 @@ async function writeBag(
     originals: copied,
     payload: payload.filter((p) => !p.path.startsWith('data/originals/')),
     sources,
+    clips: clips.flatMap((c) => (c.provenance ? [{ bagPath: c.bagPath, provenancePath: c.provenancePath, provenance: c.provenance }] : [])),
     signerFingerprint: ctx.key.fingerprint
   })
   await putTag('case.jsonld', `${JSON.stringify(jsonld, null, 2)}\n`)
@@ -551,7 +552,8 @@ async function writeBag(
       recipient: ctx.recipient,
       purpose: ctx.purpose,
       fingerprint: ctx.key.fingerprint,
-      tool: `${TOOL_NAME} ${TOOL_VERSION}`
+      tool: `${TOOL_NAME} ${TOOL_VERSION}`,
+      clips: clips.length > 0
     })
   )
   const bagit = Buffer.from(BAGIT_TXT, 'utf8')

@@ -5,7 +5,7 @@
 // source an original of the bag or named as withheld, which the verifier checks.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CaseFolder } from '../../../electron/core/case/caseFolder'
@@ -147,6 +147,45 @@ describe.skipIf(!ok)('clips in a bag', () => {
       expect(html).toContain('clock offset applied 1500000 µs')
       expect(html).toContain("media-src 'self' file:")
       expect((await verifyBag(r.path)).problems).toEqual([])
+      expect(readFileSync(join(r.path, 'README.txt'), 'utf8')).toMatch(/data\/clips\/ +camera clips, H\.264 MP4 cut by ffmpeg/)
+
+      // case.jsonld: the cut is an action of the examiner with ffmpeg (its exact build) on the
+      // recording (withheld here, so known by its hash), resulting in the clip and its record.
+      const doc = JSON.parse(readFileSync(join(r.path, 'case.jsonld'), 'utf8')) as { '@graph': Record<string, unknown>[] }
+      const node = (v: unknown): Record<string, unknown> => doc['@graph'].find((n) => n['@id'] === (v as { '@id': string })['@id'])!
+      const cuts = doc['@graph'].filter((n) => n['@type'] === 'case-investigation:InvestigativeAction' && n['uco-core:name'] === 'clip cut')
+      expect(cuts).toHaveLength(1)
+      const cutAction = cuts[0]!
+      expect(node(cutAction['uco-action:instrument'])).toMatchObject({ '@type': 'uco-tool:Tool', 'uco-core:name': 'ffmpeg', 'uco-tool:version': prov.ffmpeg.version })
+      expect(node(cutAction['uco-action:performer'])).toMatchObject({ '@type': 'uco-identity:Person', 'uco-core:name': 'Robin' })
+      expect(Date.parse((cutAction['uco-action:startTime'] as { '@value': string })['@value'])).toBeLessThanOrEqual(Date.parse((cutAction['uco-action:endTime'] as { '@value': string })['@value']))
+      const objects = cutAction['uco-action:object'] as unknown[]
+      expect(objects).toHaveLength(1)
+      expect(JSON.stringify(node(objects[0]))).toContain(sourceSha)
+      const results = (cutAction['uco-action:result'] as unknown[]).map(node)
+      expect(results.map((n) => n['@type'])).toEqual(['uco-observable:File', 'case-investigation:ProvenanceRecord'])
+      expect(JSON.stringify(results[0])).toContain(prov.output.sha256)
+      expect(JSON.stringify(results[0])).toContain('"uco-observable:filePath":"data/clips/001-Dock_cam.mp4"')
+
+      // Every clip file, changed by one byte or deleted, fails verification and is named.
+      const tampered = copyBag(r.path, join(tmp.path, 'bag-tampered'))
+      for (const file of ['data/clips/001-Dock_cam.mp4', 'data/clips/001-Dock_cam.provenance.json']) {
+        const path = join(tampered, file)
+        const original = readFileSync(path)
+        chmodSync(path, 0o644)
+        const changed = Buffer.from(original)
+        changed[changed.length >> 1] = changed[changed.length >> 1]! ^ 0x01
+        writeFileSync(path, changed)
+        const one = await verifyBag(tampered)
+        expect(one.ok, `one byte of ${file}`).toBe(false)
+        expect(one.problems.map((x) => x.message).join('\n'), `one byte of ${file}`).toContain(file)
+        unlinkSync(path)
+        const gone = await verifyBag(tampered)
+        expect(gone.ok, `${file} deleted`).toBe(false)
+        expect(gone.problems.map((x) => x.message).join('\n'), `${file} deleted`).toMatch(new RegExp(`${file.replace(/\./g, '\\.')}.*missing`))
+        writeFileSync(path, original)
+      }
+      expect((await verifyBag(tampered)).problems).toEqual([])
 
       // A provenance that neither finds its source in the bag nor names it withheld is a problem.
       const bad = copyBag(r.path, join(tmp.path, 'bag-bad'))
