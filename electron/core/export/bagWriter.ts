@@ -4,7 +4,7 @@
 // stays flat (fixed chunk ring, paged event queries), and the bag appears at its final
 // path only when complete. The export is a custody entry at start and at its end.
 import { randomUUID } from 'node:crypto'
-import { open, rm } from 'node:fs/promises'
+import { open, rm, type FileHandle } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { ExportKind, WorkingHours } from '@shared/contracts/exports'
 import { canonicalJson } from '@shared/canonicalJson'
@@ -695,43 +695,12 @@ function missingOriginal(item: EvidenceItem, path: string, err: unknown): Export
   )
 }
 
-/** Both digests of a file, read through the ring: one read ahead while the chunk before is hashed on two threads. */
+/** Both digests of a file, read through the ring (see streamThroughRing). */
 async function hashFile(path: string, ring: HashRing, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<Digests> {
-  const fh = await open(path, 'r')
-  const buffers = ring.buffers
-  const busy: (Promise<unknown> | null)[] = buffers.map(() => null)
-  let slot = 0
-  let position = 0
-  ring.begin()
-  let pendingRead = fh.read(buffers[0]!, 0, ring.chunk, 0)
-  try {
-    for (;;) {
-      const { bytesRead } = await pendingRead
-      if (bytesRead === 0) break
-      throwIfCancelled(signal)
-      position += bytesRead
-      const next = (slot + 1) % buffers.length
-      if (busy[next]) await busy[next]
-      pendingRead = fh.read(buffers[next]!, 0, ring.chunk, position)
-      const hashed = ring.update(slot, bytesRead)
-      hashed.catch(() => undefined)
-      busy[slot] = hashed
-      onBytes(bytesRead)
-      slot = next
-    }
-    await Promise.all(busy)
-  } finally {
-    await Promise.allSettled([...busy, pendingRead])
-    await fh.close()
-  }
-  return ring.end()
+  return streamThroughRing(await open(path, 'r'), ring, null, signal, onBytes)
 }
 
-/**
- * Copies one evidence file into the bag, hashing every chunk on the way. One read is in
- * flight while the chunk before it is hashed (SHA-256 here, SHA-512 on the ring's thread);
- * writes drain behind, so up to ring size - 1 chunks are on their way out at once.
- */
+/** Copies one evidence file into the bag, hashing every chunk on the way (see streamThroughRing). */
 async function copyOriginal(
   path: string,
   writer: EntryWriter,
@@ -746,8 +715,23 @@ async function copyOriginal(
   } catch (err) {
     throw missingOriginal(item, path, err)
   }
+  return streamThroughRing(fh, ring, writer, signal, onBytes)
+}
+
+/**
+ * Reads a file to its end through the ring and closes it. One read is in flight while the
+ * chunk before it is hashed (SHA-256 here, SHA-512 on the ring's thread) and, given a
+ * writer, written out; writes drain behind, so up to ring size - 1 chunks are on their
+ * way out at once. A slot is reused only once its chunk is both hashed and written.
+ */
+async function streamThroughRing(
+  fh: FileHandle,
+  ring: HashRing,
+  writer: EntryWriter | null,
+  signal: AbortSignal | undefined,
+  onBytes: (n: number) => void
+): Promise<Digests> {
   const buffers = ring.buffers
-  // A slot is free again once its chunk is both written and hashed by the other thread.
   const busy: (Promise<unknown> | null)[] = buffers.map(() => null)
   let slot = 0
   let position = 0
@@ -763,7 +747,7 @@ async function copyOriginal(
       if (busy[next]) await busy[next]
       pendingRead = fh.read(buffers[next]!, 0, ring.chunk, position)
       const hashed = ring.update(slot, bytesRead)
-      const done = Promise.all([hashed, writer.write(buffers[slot]!, bytesRead)])
+      const done = writer ? Promise.all([hashed, writer.write(buffers[slot]!, bytesRead)]) : hashed
       done.catch(() => undefined) // handled where the slot is awaited; not an unhandled rejection meanwhile
       busy[slot] = done
       onBytes(bytesRead)
