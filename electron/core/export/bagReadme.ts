@@ -11,6 +11,8 @@ export interface ReadmeInput {
   tool: string
   /** Whether data/clips/ holds clips (or records of clips that could not be cut). */
   clips: boolean
+  /** Whether data/stills/ holds stills. */
+  stills: boolean
 }
 
 export const SIGNATURE_COMMANDS = [
@@ -59,6 +61,9 @@ ${r.clips ? `  data/clips/            camera clips, H.264 MP4 cut by ffmpeg (the
                          the recording's SHA-256, the ffmpeg version and exact arguments,
                          the wall-clock time of the first frame, the clock offset applied
                          and the clip's own SHA-256
+` : ''}${r.stills ? `  data/stills/           stills (PNG) the examiner saved of the footage, each with a
+                         NNN-camera.provenance.json: the recording's SHA-256, the frame's
+                         time, the ffmpeg version and exact arguments, who saved it and when
 ` : ''}  data/metadata/         export.json: the case, the selection, every source's time
                          decisions and every original's intake record
   data/report/index.html the report: open it in any web browser; it prints on A4 or
@@ -139,9 +144,9 @@ With Incident Workbench installed:
 
 It checks every point above (files missing, extra or listed twice, Payload-Oxum, every
 SHA-256 and SHA-512, the tag manifests, the signature, the custody chain, that every
-original's hash is stated in case.jsonld, and that every clip's source recording is in
-the bag or named as withheld), names every problem it finds, and exits with status 0
-only when all of it holds.
+original's hash is stated in case.jsonld, and that the source recording of every clip
+and still is in the bag or named as withheld), names every problem it finds, and exits
+with status 0 only when all of it holds.
 
 The report (data/report/index.html) can also re-check the SHA-256 of every file in the
 browser: open it, choose this folder, press "Check hashes".

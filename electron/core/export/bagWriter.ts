@@ -30,6 +30,7 @@ import { ACCESS_AUDIT_CSV, ACCESS_AUDIT_HTML, ACCESS_AUDIT_JSONL, AccessAuditBui
 import { annotationsForExport, doorCameras, taggedOrBookmarked } from './annotationsForExport'
 import { confirmedFindingEventIds, findingsForExport } from './findingsForExport'
 import { exportClips, type ExportedClip } from './exportClips'
+import { exportStills, StillIntegrityError, type ExportedStill } from './exportStills'
 import { cleanInterruptedExports } from './interruptedExports'
 import { reportSections } from './reportSections'
 import { TimelineAccumulator, timelineSvg } from './timelineSvg'
@@ -404,6 +405,24 @@ async function writeBag(
     await rm(clipWork, { recursive: true, force: true })
   }
 
+  // 2d. Stills the examiner saved of the range's footage (checked against their recorded hash).
+  throwIfCancelled(options.signal)
+  let stills: ExportedStill[]
+  try {
+    const stillRange = selection.from || selection.to ? { fromUs: (selection.from ? isoToMicros(selection.from) : null) ?? Number.MIN_SAFE_INTEGER, toUs: (selection.to ? isoToMicros(selection.to) : null) ?? Number.MAX_SAFE_INTEGER } : null
+    stills = await exportStills(folder, db, { range: stillRange, cameras: options.cameras ?? [], originalsInBag: new Set(copied.map((c) => c.item.sha256)) })
+  } catch (err) {
+    if (!(err instanceof StillIntegrityError)) throw err
+    throw new ExportIntegrityError(err.message, 0, 'still', { problem: 'still-changed' })
+  }
+  for (const s of stills) {
+    await sink.writeFile(s.bagPath, s.data, { mode: 0o444 })
+    payload.push({ path: s.bagPath, digests: digestsOf(s.data) })
+    const prov = Buffer.from(`${JSON.stringify(s.provenance, null, 2)}\n`, 'utf8')
+    await sink.writeFile(s.provenancePath, prov)
+    payload.push({ path: s.provenancePath, digests: digestsOf(prov) })
+  }
+
   // 3. Machine-readable metadata: the original names and every time decision.
   // Annotations follow the examiner's range only: a whole-case export carries all of them.
   const annotationRange = { fromUs: selection.from ? isoToMicros(selection.from) : null, toUs: selection.to ? isoToMicros(selection.to) : null }
@@ -428,6 +447,7 @@ async function writeBag(
     sources,
     originals: copied.map((o) => ({ bagPath: o.bagPath, sha512: o.digests.sha512, ...o.item })),
     clips: clips.map((c) => ({ bagPath: c.bagPath, provenancePath: c.provenancePath, withheld: c.withheld ?? null })),
+    stills: stills.map((x) => ({ bagPath: x.bagPath, provenancePath: x.provenancePath })),
     annotations,
     findings,
     notes
@@ -460,6 +480,7 @@ async function writeBag(
         zone: info.timeZone,
         timeline: histogram ? timelineSvg(histogram, sources.map((s) => ({ id: s.id, name: s.fileName })), info.timeZone) : null,
         clips,
+        stills,
         annotations,
         findings,
         accessAudit: audit !== null
@@ -553,7 +574,8 @@ async function writeBag(
       purpose: ctx.purpose,
       fingerprint: ctx.key.fingerprint,
       tool: `${TOOL_NAME} ${TOOL_VERSION}`,
-      clips: clips.length > 0
+      clips: clips.length > 0,
+      stills: stills.length > 0
     })
   )
   const bagit = Buffer.from(BAGIT_TXT, 'utf8')

@@ -67,13 +67,14 @@ thead th { border-bottom: 2px solid var(--ink); overflow-wrap: normal; }
 .checkbox { border: 1px solid var(--rule); padding: .8rem 1rem; border-radius: 6px; margin: .6rem 0; }
 button { font: inherit; padding: .3rem .9rem; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; }
+#clips video, #stills img { max-width: 100%; height: auto; }
 @media print {
   @page { margin: 14mm 12mm; }
   body { max-width: none; padding: 0; font-size: 9.5pt; }
   .screen-only { display: none !important; }
   h2 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
-  tr, dl.facts { break-inside: avoid; page-break-inside: avoid; }
+  tr, dl.facts, figure { break-inside: avoid; page-break-inside: avoid; }
   table { font-size: 7.5pt; }
   .hash, .mono { font-size: 6.5pt; }
   a { color: inherit; text-decoration: none; }
@@ -167,8 +168,9 @@ export function buildReportHtml(input: ReportInput): string {
     "default-src 'none'",
     `style-src ${cspHash(CSS)}`,
     `script-src ${cspHash(REPORT_SCRIPT)}`,
-    "img-src 'none'",
-    // Clips play from the bag's own data/clips/ folder (relative links); nothing else loads.
+    // Clips play, and stills show, from the bag's own data/clips/ and data/stills/ folders
+    // (relative links); nothing else loads.
+    input.hooks?.clips?.includes('<img') ? "img-src 'self' file:" : "img-src 'none'",
     ...(input.hooks?.clips?.includes('<video') ? ["media-src 'self' file:"] : []),
     "connect-src 'none'",
     "base-uri 'none'",

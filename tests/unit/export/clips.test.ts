@@ -5,17 +5,20 @@
 // source an original of the bag or named as withheld, which the verifier checks.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CaseFolder } from '../../../electron/core/case/caseFolder'
+import { listCustody } from '../../../electron/core/case/custody'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { verifyBag } from '../../../electron/core/export/bagVerifier'
 import { exportBag } from '../../../electron/core/export/bagWriter'
 import { clipOutputArgs, cutClip, type ClipProvenance } from '../../../electron/core/export/clipCutter'
+import type { StillProvenance } from '../../../electron/core/export/exportStills'
 import type { Demuxer } from '../../../electron/core/media/ffmpegRunner'
-import { planFor } from '../../../electron/core/media/mediaServer'
+import { MediaServer, planFor } from '../../../electron/core/media/mediaServer'
 import { fileProbe, fileRow, importVideoEvidence } from '../../../electron/core/media/videoStore'
+import { decodeFrameCode } from '../../helpers/frameCode'
 import { allFrameNumbers, cachedClip, makeClip, STANDARD_CLIPS, testTools } from '../../helpers/videoFixtures'
 import { copyBag, has } from './exportFixture'
 import { tempDir } from '../../helpers/tmp'
@@ -103,7 +106,13 @@ describe.skipIf(!ok)('clips in a bag', () => {
       // Another camera over the same time: not selected, so not cut.
       const lobby = await cachedClip(STANDARD_CLIPS.h264)
       const lobbyEv = await acquireEvidence(folder, { path: lobby.path }, { examiner: 'Robin' })
-      await importVideoEvidence(folder, lobbyEv.evidence!.id, { examiner: 'Robin', tools: testTools(), caseZone: 'UTC', camera: 'Lobby cam', start: '2024-05-03T22:14:00Z' })
+      const lobbyFile = (await importVideoEvidence(folder, lobbyEv.evidence!.id, { examiner: 'Robin', tools: testTools(), caseZone: 'UTC', camera: 'Lobby cam', start: '2024-05-03T22:14:00Z' })).file!
+      // Stills saved as the player does: Dock cam 2.0 s in (22:14:03.500, frame 50) is in the
+      // range; Dock cam at its start (22:14:01.500) is not; Lobby cam's camera is not chosen.
+      const media = new MediaServer({ currentCase: () => folder, settings: () => ({ ffmpegPath: testTools().ffmpeg, ffprobePath: testTools().ffprobe, examinerName: 'Robin' }), exclusive: (work) => work() })
+      const still = await media.saveStill(folder, imported.file!.id, 2_000_000)
+      await media.saveStill(folder, imported.file!.id, 0)
+      await media.saveStill(folder, lobbyFile.id, 3_500_000)
 
       const A = at('2024-05-03T22:14:03.020Z')
       const r = await exportBag(folder, {
@@ -167,9 +176,29 @@ describe.skipIf(!ok)('clips in a bag', () => {
       expect(JSON.stringify(results[0])).toContain(prov.output.sha256)
       expect(JSON.stringify(results[0])).toContain('"uco-observable:filePath":"data/clips/001-Dock_cam.mp4"')
 
-      // Every clip file, changed by one byte or deleted, fails verification and is named.
+      // The still of the range and chosen camera, byte for byte, shown in the report.
+      expect(readdirSync(join(r.path, 'data', 'stills'))).toEqual(['001-Dock_cam.png', '001-Dock_cam.provenance.json'])
+      const stillPng = join(r.path, 'data', 'stills', '001-Dock_cam.png')
+      expect(readFileSync(stillPng)).toEqual(readFileSync(still.path))
+      const rgba = execFileSync(testTools().ffmpeg, ['-v', 'error', '-i', stillPng, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 22 })
+      expect(decodeFrameCode(rgba, 320, 240).frame).toBe(50)
+      const stillProv = JSON.parse(readFileSync(join(r.path, 'data', 'stills', '001-Dock_cam.provenance.json'), 'utf8')) as StillProvenance
+      expect(stillProv).toMatchObject({
+        camera: 'Dock cam',
+        positionSeconds: 2,
+        wallClock: '2024-05-03T22:14:03.500Z',
+        savedBy: 'Robin',
+        source: { sha256: sourceSha, withheld: expect.stringMatching(/not among the originals/) },
+        output: { sha256: still.sha256, format: 'png' },
+        ffmpeg: { version: expect.stringMatching(/^ffmpeg version /) }
+      })
+      expect(html).toContain('<img src="../stills/001-Dock_cam.png" alt="Still of Dock cam at 2024-05-03T22:14:03.500Z">')
+      expect(html).toContain("img-src 'self' file:")
+      expect(readFileSync(join(r.path, 'README.txt'), 'utf8')).toMatch(/data\/stills\/ +stills \(PNG\) the examiner saved/)
+
+      // Every clip and still file, changed by one byte or deleted, fails verification and is named.
       const tampered = copyBag(r.path, join(tmp.path, 'bag-tampered'))
-      for (const file of ['data/clips/001-Dock_cam.mp4', 'data/clips/001-Dock_cam.provenance.json']) {
+      for (const file of ['data/clips/001-Dock_cam.mp4', 'data/clips/001-Dock_cam.provenance.json', 'data/stills/001-Dock_cam.png', 'data/stills/001-Dock_cam.provenance.json']) {
         const path = join(tampered, file)
         const original = readFileSync(path)
         chmodSync(path, 0o644)
@@ -196,6 +225,16 @@ describe.skipIf(!ok)('clips in a bag', () => {
       const report = await verifyBag(bad)
       expect(report.ok).toBe(false)
       expect(report.problems.find((x) => x.kind === 'clip')?.message).toMatch(/neither among this bag's originals nor named as withheld/)
+
+      // A still changed in the case since it was saved aborts the export, naming it; custody says so.
+      chmodSync(still.path, 0o644)
+      writeFileSync(still.path, Buffer.concat([readFileSync(still.path), Buffer.from('x')]))
+      const again = join(tmp.path, 'bag-still-changed')
+      await expect(
+        exportBag(folder, { out: again, examiner: 'Robin', keysDir: join(tmp.path, 'keys'), from: '2024-05-03T22:14:03.020Z', to: '2024-05-03T22:14:06Z', cameras: ['Dock cam'], ffmpegPath: '/usr/bin/ffmpeg' })
+      ).rejects.toThrow(/The still derived\/stills\/[0-9a-f]{16}-2000000\.png no longer matches the hash recorded when it was saved/)
+      expect(existsSync(again)).toBe(false)
+      expect(listCustody(folder.db, 0, 100_000).at(-1)).toMatchObject({ action: 'export.failed', details: { problem: 'still-changed' } })
     } finally {
       folder.close()
     }
