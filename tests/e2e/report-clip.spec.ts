@@ -1,4 +1,4 @@
-// A camera clip inside the bag's report, played as a recipient would: the report opened
+// A camera clip (and a still of it) inside the bag's report, played as a recipient would: the report opened
 // from file:// in Chromium, the clip found by its accessible name, played (muted, as a
 // headless browser's autoplay policy asks), and the frames it shows read back from a
 // canvas. The recording shows its own frame numbers, so the test knows that the report
@@ -11,7 +11,9 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { decodeFrameCode } from '../helpers/frameCode'
-import { makeClip } from '../helpers/videoFixtures'
+import { makeClip, testTools } from '../helpers/videoFixtures'
+import { CaseFolder } from '../../electron/core/case/caseFolder'
+import { MediaServer } from '../../electron/core/media/mediaServer'
 
 const root = resolve(__dirname, '..', '..')
 const FPS = 25
@@ -44,6 +46,16 @@ test.beforeAll(async () => {
   const recording = await makeClip(work, { codec: 'h264', fps: FPS, seconds: 10, gop: 50, bframes: 2, fileName: 'dock-cam.mp4' })
   iwb(['case', 'create', caseDir, '--name', 'Loading dock', '--examiner', 'Robin Examiner', '--tz', 'UTC'])
   iwb(['import', caseDir, recording.path, '--camera', 'Dock cam', '--start', RECORDING_START, '--examiner', 'Robin Examiner'])
+  // A still saved as the player's "Save still" does, 3 s into the recording (frame 75).
+  const folder = CaseFolder.open(caseDir)
+  try {
+    const fileId = (folder.db.prepare('SELECT id FROM video_file').get() as { id: number }).id
+    const tools = testTools()
+    const media = new MediaServer({ currentCase: () => folder, settings: () => ({ ffmpegPath: tools.ffmpeg, ffprobePath: tools.ffprobe, examinerName: 'Robin Examiner' }), exclusive: (work) => work() })
+    await media.saveStill(folder, fileId, 3 * 1e6)
+  } finally {
+    folder.close()
+  }
   bag = join(work, 'bag')
   iwb(['export', caseDir, '--out', bag, '--camera', 'Dock cam', '--from', FROM, '--to', TO, '--recipient', 'District Court', '--purpose', 'Disclosure', '--examiner', 'Robin Examiner'])
 })
@@ -52,9 +64,9 @@ test.afterAll(() => {
 })
 
 /**
- * The frame number the <video> shows now, as the recipient sees it: a screenshot of the
- * element, decoded on a blank page. (Reading the video into a canvas in the report itself
- * is refused: each file:// URL is its own origin, so the canvas would be tainted.)
+ * The frame number a <video> or <img> shows now, as the recipient sees it: a screenshot of
+ * the element, decoded on a blank page. (Reading it into a canvas in the report itself is
+ * refused: each file:// URL is its own origin, so the canvas would be tainted.)
  */
 async function frameShown(video: Locator, decoder: Page): Promise<{ frame: number | null; problem: string | null }> {
   const png = await video.screenshot()
@@ -163,11 +175,18 @@ test('the report plays its clip in place from file://: the footage recorded at t
   )
   expect(await video.evaluate((el: HTMLVideoElement) => el.error)).toBeNull()
 
+  // The still shows beside the clip, loaded from the bag's data/stills/: the frame saved.
+  const still = page.locator('#stills').getByRole('img', { name: 'Still of Dock cam at 2024-05-03T22:14:03.000Z' })
+  await expect(still).toBeVisible()
+  expect(await still.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320)
+  expect(await frameShown(still, decoder)).toEqual({ frame: 3 * FPS, problem: null })
+
   // The clip the page played is the one the manifest hashes.
   const manifest = readFileSync(join(bag, 'manifest-sha256.txt'), 'utf8')
   expect(manifest).toMatch(/^[0-9a-f]{64} {2}data\/clips\/001-Dock_cam\.mp4$/m)
   expect(requests.length).toBeGreaterThan(1)
   expect(requests.filter((u) => !u.startsWith(bagUrl))).toEqual([])
   expect(requests).toContain(pathToFileURL(join(bag, 'data', 'clips', '001-Dock_cam.mp4')).href)
+  expect(requests).toContain(pathToFileURL(join(bag, 'data', 'stills', '001-Dock_cam.png')).href)
   expect(problems).toEqual([])
 })
