@@ -23,7 +23,8 @@ import { buildCaseJsonLd } from './caseJsonLd'
 import { EVENTS_CSV, EVENTS_JSONL, eventCsvHeader, eventCsvRow, eventJsonLine, zoneFormatter } from './eventFiles'
 import { BAGIT_TXT, DualHash, digestsOf, formatBagInfo, formatManifest, manifestName, payloadOxum, type Digests } from './manifests'
 import { HashRing } from './hashRing'
-import { buildReportHtml, REPORT_PATH } from './reportHtml'
+import { buildReportHtml, REPORT_PATH, type ReportCameraClock } from './reportHtml'
+import { listCameras } from '../media/videoStore'
 import { checkSelection, describeSelection, ExportInputError, listAllSources, originalsInPlay, selectedEvents, sourcesInPlay, type Selection } from './selection'
 import { examinerKey, signEd25519 } from './signing'
 import { ACCESS_AUDIT_CSV, ACCESS_AUDIT_HTML, ACCESS_AUDIT_JSONL, AccessAuditBuilder, DEFAULT_WORKING_HOURS } from './accessAudit'
@@ -476,6 +477,7 @@ async function writeBag(
       payload: [...payload],
       custody,
       signer: { examiner: options.examiner, fingerprint: ctx.key.fingerprint },
+      cameras: cameraClocks(db),
       hooks: reportSections({
         zone: info.timeZone,
         timeline: histogram ? timelineSvg(histogram, sources.map((s) => ({ id: s.id, name: s.fileName })), info.timeZone) : null,
@@ -620,6 +622,12 @@ function selectionRecord(selection: Selection, options: ExportOptions): Record<s
     findings: options.findings ?? true,
     ...(options.kind === 'access-audit' ? { areas: options.areas ?? [], workingHours: options.workingHours ?? DEFAULT_WORKING_HOURS } : {})
   }
+}
+
+/** Every camera's clock offset and how it was found, for the report's time section (none without video tables). */
+function cameraClocks(db: Db): ReportCameraClock[] {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'camera'").get()) return []
+  return listCameras(db).map((c) => ({ name: c.name, timeZone: c.timeZone, clockOffsetUs: c.clockOffsetUs, offsetMethod: c.offsetMethod, offsetNotes: c.offsetNotes }))
 }
 
 /** The span the timeline picture and clips cover: the selection's bounds, else the sources' first and last events. */

@@ -16,6 +16,22 @@ export const REPORT_PATH = 'data/report/index.html'
 /** Parts that later versions fill in; each is trusted HTML placed at its marked spot. */
 export type ReportHook = 'timeline' | 'clips' | 'bookmarks' | 'findings'
 
+/** A camera's clock as the case records it: the offset applied to its footage and how it was found. */
+export interface ReportCameraClock {
+  name: string
+  timeZone: string | null
+  clockOffsetUs: number
+  offsetMethod: 'none' | 'manual' | 'calibration' | 'import'
+  offsetNotes: string
+}
+
+const OFFSET_METHOD: Record<ReportCameraClock['offsetMethod'], string> = {
+  none: 'no offset applied',
+  manual: 'set by the examiner',
+  calibration: 'measured by calibration against a reference event',
+  import: 'given when the footage was imported'
+}
+
 export interface ReportInput {
   exportId: string
   generatedAt: string
@@ -34,6 +50,8 @@ export interface ReportInput {
   custody: CustodyEntry[]
   signer: { examiner: string; fingerprint: string }
   hooks?: Partial<Record<ReportHook, string>>
+  /** The case's cameras and their clock offsets (when it has footage). */
+  cameras?: ReportCameraClock[]
 }
 
 const CSS = `
@@ -96,6 +114,17 @@ function facts(rows: [string, string][]): string {
   return `<dl class="facts">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`
 }
 
+function cameraClocks(cameras: ReportCameraClock[]): string {
+  if (cameras.length === 0) return ''
+  const rows = cameras.map(
+    (c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.timeZone ?? 'not recorded')}</td><td>${esc(formatClockOffset(c.clockOffsetUs))}</td><td>${esc(OFFSET_METHOD[c.offsetMethod])}</td><td>${esc(c.offsetNotes) || '—'}</td></tr>`
+  )
+  return `<h3>Camera clocks</h3>
+<p>The offset added to each camera's own clock to place its footage on the case timeline, and how it was found.</p>
+<table><thead><tr><th>Camera</th><th>Zone</th><th>Clock offset</th><th>How it was found</th><th>Notes</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>`
+}
+
 function timeSection(input: ReportInput): string {
   const zone = input.caseInfo.timeZone
   const rows = input.sources.map((s) => {
@@ -122,6 +151,7 @@ how a missing year was decided, daylight-saving folds and gaps, and any clock of
 source-clock time beside the corrected time (data/events/).</p>
 ${rows.length ? `<table><thead><tr><th>Source</th><th>File and format</th><th>Zone for zone-less stamps</th><th>Stamps</th><th>Zone abbreviations</th><th>Year</th><th>DST</th><th>Clock offset</th><th>Events, first to last</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>` : '<p class="note">No imported sources are part of this export (originals only).</p>'}
+${cameraClocks(input.cameras ?? [])}
 </section>`
 }
 

@@ -9,6 +9,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, unlinkSync, writeFile
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CaseFolder } from '../../../electron/core/case/caseFolder'
+import { formatClockOffset } from '../../../electron/core/ingest/timeResolve'
 import { listCustody } from '../../../electron/core/case/custody'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { verifyBag } from '../../../electron/core/export/bagVerifier'
@@ -154,6 +155,10 @@ describe.skipIf(!ok)('clips in a bag', () => {
       const html = readFileSync(join(r.path, 'data', 'report', 'index.html'), 'utf8')
       expect(html).toMatch(/<video controls preload="metadata" src="\.\.\/clips\/001-Dock_cam\.mp4"/)
       expect(html).toContain('clock offset applied 1500000 µs')
+      // The time section lists every camera's clock offset and how it was found.
+      const clocks = html.slice(html.indexOf('<h3>Camera clocks</h3>'), html.indexOf('</section>', html.indexOf('<h3>Camera clocks</h3>')))
+      expect(clocks).toContain(`<tr><td>Dock cam</td><td>not recorded</td><td>${formatClockOffset(1_500_000)}</td><td>given when the footage was imported</td>`)
+      expect(clocks).toContain(`<tr><td>Lobby cam</td><td>not recorded</td><td>${formatClockOffset(0)}</td><td>no offset applied</td>`)
       expect(html).toContain("media-src 'self' file:")
       expect((await verifyBag(r.path)).problems).toEqual([])
       expect(readFileSync(join(r.path, 'README.txt'), 'utf8')).toMatch(/data\/clips\/ +camera clips, H\.264 MP4 cut by ffmpeg/)
