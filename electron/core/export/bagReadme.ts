@@ -9,6 +9,10 @@ export interface ReadmeInput {
   purpose: string
   fingerprint: string
   tool: string
+  /** Whether data/clips/ holds clips (or records of clips that could not be cut). */
+  clips: boolean
+  /** Whether data/stills/ holds stills. */
+  stills: boolean
 }
 
 export const SIGNATURE_COMMANDS = [
@@ -52,7 +56,15 @@ under data/; the files next to it describe and protect it.
                          data/metadata/export.json)
   data/events/           the selected events: events.jsonl (one canonical JSON object
                          per line) and events.csv
-  data/metadata/         export.json: the case, the selection, every source's time
+${r.clips ? `  data/clips/            camera clips, H.264 MP4 cut by ffmpeg (they play in the report
+                         and in any video player); each NNN-camera.provenance.json holds
+                         the recording's SHA-256, the ffmpeg version and exact arguments,
+                         the wall-clock time of the first frame, the clock offset applied
+                         and the clip's own SHA-256
+` : ''}${r.stills ? `  data/stills/           stills (PNG) the examiner saved of the footage, each with a
+                         NNN-camera.provenance.json: the recording's SHA-256, the frame's
+                         time, the ffmpeg version and exact arguments, who saved it and when
+` : ''}  data/metadata/         export.json: the case, the selection, every source's time
                          decisions and every original's intake record
   data/report/index.html the report: open it in any web browser; it prints on A4 or
                          Letter and uses no network
@@ -131,9 +143,10 @@ With Incident Workbench installed:
   iwb verify <this folder>        or        iwb verify <the .zip>
 
 It checks every point above (files missing, extra or listed twice, Payload-Oxum, every
-SHA-256 and SHA-512, the tag manifests, the signature, the custody chain, and that every
-original's hash is stated in case.jsonld), names every problem it finds, and exits with
-status 0 only when all of it holds.
+SHA-256 and SHA-512, the tag manifests, the signature, the custody chain, that every
+original's hash is stated in case.jsonld, and that the source recording of every clip
+and still is in the bag or named as withheld), names every problem it finds, and exits
+with status 0 only when all of it holds.
 
 The report (data/report/index.html) can also re-check the SHA-256 of every file in the
 browser: open it, choose this folder, press "Check hashes".

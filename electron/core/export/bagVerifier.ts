@@ -203,10 +203,12 @@ async function check(path: string, source: BagSource, problems: BagProblem[], op
     }
   }
 
-  // Clips: each provenance names its source recording, which must be an original in this
-  // bag or be named as withheld; a clip file must be the one its provenance hashed.
+  // Clips and stills: each provenance names its source recording, which must be an original
+  // in this bag or be named as withheld; the clip or still must be the one it hashed.
   const originalHashes = new Set(payload.filter((p) => p.startsWith('data/originals/')).map((p) => digests.get(p)?.sha256))
-  for (const f of payload.filter((p) => /^data\/clips\/[^/]+\.provenance\.json$/.test(p))) {
+  for (const f of payload.filter((p) => /^data\/(clips|stills)\/[^/]+\.provenance\.json$/.test(p))) {
+    const dir = f.slice(0, f.lastIndexOf('/'))
+    const what = dir === 'data/stills' ? 'still' : 'clip'
     const text = await readText(f)
     if (text === null) continue
     let prov: { source?: { sha256?: unknown; withheld?: unknown }; output?: { file?: unknown; sha256?: unknown } }
@@ -219,13 +221,13 @@ async function check(path: string, source: BagSource, problems: BagProblem[], op
     const src = typeof prov.source?.sha256 === 'string' ? prov.source.sha256 : null
     const withheld = typeof prov.source?.withheld === 'string' && prov.source.withheld.trim() !== ''
     if (!withheld && (!src || !originalHashes.has(src))) {
-      add('clip', f, `${f}: the clip's source recording (SHA-256 ${src ?? 'not stated'}) is neither among this bag's originals nor named as withheld.`)
+      add('clip', f, `${f}: the ${what}'s source recording (SHA-256 ${src ?? 'not stated'}) is neither among this bag's originals nor named as withheld.`)
     }
     if (typeof prov.output?.file === 'string') {
-      const clip = `data/clips/${prov.output.file}`
+      const clip = `${dir}/${prov.output.file}`
       const d = digests.get(clip)
       if (!d) add('clip', clip, `${clip}, named by ${f}, is missing from the bag.`)
-      else if (d.sha256 !== prov.output.sha256) add('clip', clip, `${clip} is not the clip ${f} describes (SHA-256 ${d.sha256}, provenance says ${String(prov.output.sha256)}).`)
+      else if (d.sha256 !== prov.output.sha256) add('clip', clip, `${clip} is not the ${what} ${f} describes (SHA-256 ${d.sha256}, provenance says ${String(prov.output.sha256)}).`)
     }
   }
 

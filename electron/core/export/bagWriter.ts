@@ -4,7 +4,7 @@
 // stays flat (fixed chunk ring, paged event queries), and the bag appears at its final
 // path only when complete. The export is a custody entry at start and at its end.
 import { randomUUID } from 'node:crypto'
-import { open, rm } from 'node:fs/promises'
+import { open, rm, type FileHandle } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { ExportKind, WorkingHours } from '@shared/contracts/exports'
 import { canonicalJson } from '@shared/canonicalJson'
@@ -23,13 +23,15 @@ import { buildCaseJsonLd } from './caseJsonLd'
 import { EVENTS_CSV, EVENTS_JSONL, eventCsvHeader, eventCsvRow, eventJsonLine, zoneFormatter } from './eventFiles'
 import { BAGIT_TXT, DualHash, digestsOf, formatBagInfo, formatManifest, manifestName, payloadOxum, type Digests } from './manifests'
 import { HashRing } from './hashRing'
-import { buildReportHtml, REPORT_PATH } from './reportHtml'
+import { buildReportHtml, REPORT_PATH, type ReportCameraClock } from './reportHtml'
+import { listCameras } from '../media/videoStore'
 import { checkSelection, describeSelection, ExportInputError, listAllSources, originalsInPlay, selectedEvents, sourcesInPlay, type Selection } from './selection'
 import { examinerKey, signEd25519 } from './signing'
 import { ACCESS_AUDIT_CSV, ACCESS_AUDIT_HTML, ACCESS_AUDIT_JSONL, AccessAuditBuilder, DEFAULT_WORKING_HOURS } from './accessAudit'
 import { annotationsForExport, doorCameras, taggedOrBookmarked } from './annotationsForExport'
 import { confirmedFindingEventIds, findingsForExport } from './findingsForExport'
 import { exportClips, type ExportedClip } from './exportClips'
+import { exportStills, StillIntegrityError, type ExportedStill } from './exportStills'
 import { cleanInterruptedExports } from './interruptedExports'
 import { reportSections } from './reportSections'
 import { TimelineAccumulator, timelineSvg } from './timelineSvg'
@@ -404,6 +406,24 @@ async function writeBag(
     await rm(clipWork, { recursive: true, force: true })
   }
 
+  // 2d. Stills the examiner saved of the range's footage (checked against their recorded hash).
+  throwIfCancelled(options.signal)
+  let stills: ExportedStill[]
+  try {
+    const stillRange = selection.from || selection.to ? { fromUs: (selection.from ? isoToMicros(selection.from) : null) ?? Number.MIN_SAFE_INTEGER, toUs: (selection.to ? isoToMicros(selection.to) : null) ?? Number.MAX_SAFE_INTEGER } : null
+    stills = await exportStills(folder, db, { range: stillRange, cameras: options.cameras ?? [], originalsInBag: new Set(copied.map((c) => c.item.sha256)) })
+  } catch (err) {
+    if (!(err instanceof StillIntegrityError)) throw err
+    throw new ExportIntegrityError(err.message, 0, 'still', { problem: 'still-changed' })
+  }
+  for (const s of stills) {
+    await sink.writeFile(s.bagPath, s.data, { mode: 0o444 })
+    payload.push({ path: s.bagPath, digests: digestsOf(s.data) })
+    const prov = Buffer.from(`${JSON.stringify(s.provenance, null, 2)}\n`, 'utf8')
+    await sink.writeFile(s.provenancePath, prov)
+    payload.push({ path: s.provenancePath, digests: digestsOf(prov) })
+  }
+
   // 3. Machine-readable metadata: the original names and every time decision.
   // Annotations follow the examiner's range only: a whole-case export carries all of them.
   const annotationRange = { fromUs: selection.from ? isoToMicros(selection.from) : null, toUs: selection.to ? isoToMicros(selection.to) : null }
@@ -428,6 +448,7 @@ async function writeBag(
     sources,
     originals: copied.map((o) => ({ bagPath: o.bagPath, sha512: o.digests.sha512, ...o.item })),
     clips: clips.map((c) => ({ bagPath: c.bagPath, provenancePath: c.provenancePath, withheld: c.withheld ?? null })),
+    stills: stills.map((x) => ({ bagPath: x.bagPath, provenancePath: x.provenancePath })),
     annotations,
     findings,
     notes
@@ -456,10 +477,12 @@ async function writeBag(
       payload: [...payload],
       custody,
       signer: { examiner: options.examiner, fingerprint: ctx.key.fingerprint },
+      cameras: cameraClocks(db),
       hooks: reportSections({
         zone: info.timeZone,
         timeline: histogram ? timelineSvg(histogram, sources.map((s) => ({ id: s.id, name: s.fileName })), info.timeZone) : null,
         clips,
+        stills,
         annotations,
         findings,
         accessAudit: audit !== null
@@ -534,6 +557,7 @@ async function writeBag(
     originals: copied,
     payload: payload.filter((p) => !p.path.startsWith('data/originals/')),
     sources,
+    clips: clips.flatMap((c) => (c.provenance ? [{ bagPath: c.bagPath, provenancePath: c.provenancePath, provenance: c.provenance }] : [])),
     signerFingerprint: ctx.key.fingerprint
   })
   await putTag('case.jsonld', `${JSON.stringify(jsonld, null, 2)}\n`)
@@ -551,7 +575,9 @@ async function writeBag(
       recipient: ctx.recipient,
       purpose: ctx.purpose,
       fingerprint: ctx.key.fingerprint,
-      tool: `${TOOL_NAME} ${TOOL_VERSION}`
+      tool: `${TOOL_NAME} ${TOOL_VERSION}`,
+      clips: clips.length > 0,
+      stills: stills.length > 0
     })
   )
   const bagit = Buffer.from(BAGIT_TXT, 'utf8')
@@ -596,6 +622,12 @@ function selectionRecord(selection: Selection, options: ExportOptions): Record<s
     findings: options.findings ?? true,
     ...(options.kind === 'access-audit' ? { areas: options.areas ?? [], workingHours: options.workingHours ?? DEFAULT_WORKING_HOURS } : {})
   }
+}
+
+/** Every camera's clock offset and how it was found, for the report's time section (none without video tables). */
+function cameraClocks(db: Db): ReportCameraClock[] {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'camera'").get()) return []
+  return listCameras(db).map((c) => ({ name: c.name, timeZone: c.timeZone, clockOffsetUs: c.clockOffsetUs, offsetMethod: c.offsetMethod, offsetNotes: c.offsetNotes }))
 }
 
 /** The span the timeline picture and clips cover: the selection's bounds, else the sources' first and last events. */
@@ -693,43 +725,12 @@ function missingOriginal(item: EvidenceItem, path: string, err: unknown): Export
   )
 }
 
-/** Both digests of a file, read through the ring: one read ahead while the chunk before is hashed on two threads. */
+/** Both digests of a file, read through the ring (see streamThroughRing). */
 async function hashFile(path: string, ring: HashRing, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<Digests> {
-  const fh = await open(path, 'r')
-  const buffers = ring.buffers
-  const busy: (Promise<unknown> | null)[] = buffers.map(() => null)
-  let slot = 0
-  let position = 0
-  ring.begin()
-  let pendingRead = fh.read(buffers[0]!, 0, ring.chunk, 0)
-  try {
-    for (;;) {
-      const { bytesRead } = await pendingRead
-      if (bytesRead === 0) break
-      throwIfCancelled(signal)
-      position += bytesRead
-      const next = (slot + 1) % buffers.length
-      if (busy[next]) await busy[next]
-      pendingRead = fh.read(buffers[next]!, 0, ring.chunk, position)
-      const hashed = ring.update(slot, bytesRead)
-      hashed.catch(() => undefined)
-      busy[slot] = hashed
-      onBytes(bytesRead)
-      slot = next
-    }
-    await Promise.all(busy)
-  } finally {
-    await Promise.allSettled([...busy, pendingRead])
-    await fh.close()
-  }
-  return ring.end()
+  return streamThroughRing(await open(path, 'r'), ring, null, signal, onBytes)
 }
 
-/**
- * Copies one evidence file into the bag, hashing every chunk on the way. One read is in
- * flight while the chunk before it is hashed (SHA-256 here, SHA-512 on the ring's thread);
- * writes drain behind, so up to ring size - 1 chunks are on their way out at once.
- */
+/** Copies one evidence file into the bag, hashing every chunk on the way (see streamThroughRing). */
 async function copyOriginal(
   path: string,
   writer: EntryWriter,
@@ -744,8 +745,23 @@ async function copyOriginal(
   } catch (err) {
     throw missingOriginal(item, path, err)
   }
+  return streamThroughRing(fh, ring, writer, signal, onBytes)
+}
+
+/**
+ * Reads a file to its end through the ring and closes it. One read is in flight while the
+ * chunk before it is hashed (SHA-256 here, SHA-512 on the ring's thread) and, given a
+ * writer, written out; writes drain behind, so up to ring size - 1 chunks are on their
+ * way out at once. A slot is reused only once its chunk is both hashed and written.
+ */
+async function streamThroughRing(
+  fh: FileHandle,
+  ring: HashRing,
+  writer: EntryWriter | null,
+  signal: AbortSignal | undefined,
+  onBytes: (n: number) => void
+): Promise<Digests> {
   const buffers = ring.buffers
-  // A slot is free again once its chunk is both written and hashed by the other thread.
   const busy: (Promise<unknown> | null)[] = buffers.map(() => null)
   let slot = 0
   let position = 0
@@ -761,7 +777,7 @@ async function copyOriginal(
       if (busy[next]) await busy[next]
       pendingRead = fh.read(buffers[next]!, 0, ring.chunk, position)
       const hashed = ring.update(slot, bytesRead)
-      const done = Promise.all([hashed, writer.write(buffers[slot]!, bytesRead)])
+      const done = writer ? Promise.all([hashed, writer.write(buffers[slot]!, bytesRead)]) : hashed
       done.catch(() => undefined) // handled where the slot is awaited; not an unhandled rejection meanwhile
       busy[slot] = done
       onBytes(bytesRead)

@@ -1,12 +1,14 @@
 // case.jsonld: the export described in CASE/UCO 1.x terms (CASE 1.4 / UCO 1.4 forms), so
 // a lab's own tooling can ingest it: every file an observable with size and hashes, the
-// acquisitions and this export as investigative actions (performer, instrument, objects,
-// results, times), and provenance records that tie the files to them.
+// acquisitions, each clip cut (an ffmpeg transcode of a recording) and this export as
+// investigative actions (performer, instrument, objects, results, times), and provenance
+// records that tie the files to them.
 import { createHash } from 'node:crypto'
 import type { SourceSummary } from '@shared/ingestModel'
 import type { EvidenceItem } from '@shared/model'
 import type { CaseInfo } from '../case/caseFolder'
 import { formatClockOffset } from '../ingest/timeResolve'
+import type { ClipProvenance } from './clipCutter'
 import type { Digests } from './manifests'
 
 export const CASE_CONTEXT = {
@@ -42,7 +44,15 @@ export interface JsonLdInput {
   /** Payload files other than the originals (events, metadata, report). */
   payload: { path: string; digests: Digests }[]
   sources: SourceSummary[]
+  /** Clips cut for this export (their .mp4 and .provenance.json are among `payload`). */
+  clips: JsonLdClip[]
   signerFingerprint: string
+}
+
+export interface JsonLdClip {
+  bagPath: string
+  provenancePath: string
+  provenance: ClipProvenance & { source: ClipProvenance['source'] & { withheld: string | null } }
 }
 
 type Node = Record<string, unknown>
@@ -184,6 +194,54 @@ export function buildCaseJsonLd(input: JsonLdInput): Record<string, unknown> {
     graph.push(node)
     return node['@id'] as string
   })
+  // Clips: the cut is an action on the source recording (an original of this bag, or an
+  // observable known by its hash only when withheld) whose results are the clip and its record.
+  const payloadId = (path: string): string => idFor(x, 'file', `payload-${path}`)
+  const bySha = new Map(input.originals.map((o) => [o.digests.sha256, fileIds.get(o.item.id)!]))
+  for (const c of input.clips) {
+    const p = c.provenance
+    let sourceId = bySha.get(p.source.sha256)
+    if (!sourceId) {
+      sourceId = idFor(x, 'file', `withheld-${p.source.sha256}`)
+      if (!graph.some((n) => n['@id'] === sourceId))
+        graph.push({
+          '@id': sourceId,
+          '@type': 'uco-observable:File',
+          'uco-core:description': `Recording of ${p.camera}${p.source.evidenceId !== null ? ` (evidence #${p.source.evidenceId})` : ''}, not in this bag: ${p.source.withheld ?? 'withheld'}.`,
+          'uco-core:hasFacet': [
+            {
+              '@id': idFor(x, 'content-facet', `withheld-${p.source.sha256}`),
+              '@type': 'uco-observable:ContentDataFacet',
+              'uco-observable:hash': [{ '@id': idFor(x, `withheld-${p.source.sha256}`, 'sha256'), '@type': 'uco-types:Hash', 'uco-types:hashMethod': 'SHA256', 'uco-types:hashValue': { '@type': 'xsd:hexBinary', '@value': p.source.sha256 } }]
+            }
+          ]
+        })
+    }
+    const recordId = idFor(x, 'provenance', c.bagPath)
+    graph.push({
+      '@id': recordId,
+      '@type': 'case-investigation:ProvenanceRecord',
+      'case-investigation:exhibitNumber': `export-${x}/${c.bagPath}`,
+      'uco-core:description': `Clip of ${p.camera}, first frame ${p.startWallClock} (clock offset applied ${p.clockOffsetAppliedUs} µs), ${p.cut.inSeconds}–${p.cut.outSeconds} s of the recording with SHA-256 ${p.source.sha256}; exact ffmpeg arguments in ${c.provenancePath}.`,
+      'uco-core:object': [ref(payloadId(c.bagPath)), ref(payloadId(c.provenancePath))]
+    })
+    records.push(recordId)
+    const actionId = idFor(x, 'clip', c.bagPath)
+    graph.push({
+      '@id': actionId,
+      '@type': 'case-investigation:InvestigativeAction',
+      'uco-core:name': 'clip cut',
+      'uco-core:description': `Cut from ${p.cut.inSeconds} s to ${p.cut.outSeconds} s of the recording and transcoded to ${p.output.codec.toUpperCase()} in ${p.output.container.toUpperCase()} by ffmpeg, frame-exact.`,
+      'uco-action:startTime': dateTime(p.startedAt),
+      'uco-action:endTime': dateTime(p.createdAt),
+      'uco-action:performer': ref(person(input.examiner)),
+      'uco-action:instrument': ref(tool('ffmpeg', p.ffmpeg.version)),
+      'uco-action:object': [ref(sourceId)],
+      'uco-action:result': [ref(payloadId(c.bagPath)), ref(recordId)]
+    })
+    actions.push(actionId)
+  }
+
   const exportRecord = idFor(x, 'provenance', 'export')
   graph.push({
     '@id': exportRecord,

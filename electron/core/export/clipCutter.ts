@@ -45,6 +45,8 @@ export interface ClipProvenance {
   clockOffsetAppliedUs: number
   ffmpeg: { version: string; args: string[] }
   output: { file: string; sha256: string; size: number; codec: 'h264'; container: 'mp4' }
+  /** When ffmpeg was started and when the clip was hashed (UTC, ISO). */
+  startedAt: string
   createdAt: string
 }
 
@@ -79,6 +81,7 @@ export async function cutClip(req: ClipRequest): Promise<ClipProvenance> {
     ? ['-vf', `trim=start=${secondsArg(Math.max(0, req.inS - 0.0005))},setpts=PTS-STARTPTS`, ...clipOutputArgs(duration)]
     : clipOutputArgs(duration)
   let args: string[] = []
+  const startedAt = new Date().toISOString()
   const result = await runFfmpeg({
     ffmpegPath: req.ffmpegPath,
     input: req.rawFrameRate ? { path: req.source, demuxer: req.demuxer, frameRate: req.rawFrameRate } : { path: req.source, demuxer: req.demuxer, seekS: req.inS },
@@ -102,6 +105,7 @@ export async function cutClip(req: ClipRequest): Promise<ClipProvenance> {
     clockOffsetAppliedUs: req.offsetUs,
     ffmpeg: { version: await ffmpegVersionLine(req.ffmpegPath), args: args.length ? args : result.args },
     output: { file: req.out.split(/[\\/]/).pop() ?? '', sha256: out.sha256, size: out.size, codec: 'h264', container: 'mp4' },
+    startedAt,
     createdAt: new Date().toISOString()
   }
 }

@@ -16,6 +16,22 @@ export const REPORT_PATH = 'data/report/index.html'
 /** Parts that later versions fill in; each is trusted HTML placed at its marked spot. */
 export type ReportHook = 'timeline' | 'clips' | 'bookmarks' | 'findings'
 
+/** A camera's clock as the case records it: the offset applied to its footage and how it was found. */
+export interface ReportCameraClock {
+  name: string
+  timeZone: string | null
+  clockOffsetUs: number
+  offsetMethod: 'none' | 'manual' | 'calibration' | 'import'
+  offsetNotes: string
+}
+
+const OFFSET_METHOD: Record<ReportCameraClock['offsetMethod'], string> = {
+  none: 'no offset applied',
+  manual: 'set by the examiner',
+  calibration: 'measured by calibration against a reference event',
+  import: 'given when the footage was imported'
+}
+
 export interface ReportInput {
   exportId: string
   generatedAt: string
@@ -34,6 +50,8 @@ export interface ReportInput {
   custody: CustodyEntry[]
   signer: { examiner: string; fingerprint: string }
   hooks?: Partial<Record<ReportHook, string>>
+  /** The case's cameras and their clock offsets (when it has footage). */
+  cameras?: ReportCameraClock[]
 }
 
 const CSS = `
@@ -67,13 +85,14 @@ thead th { border-bottom: 2px solid var(--ink); overflow-wrap: normal; }
 .checkbox { border: 1px solid var(--rule); padding: .8rem 1rem; border-radius: 6px; margin: .6rem 0; }
 button { font: inherit; padding: .3rem .9rem; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; }
+#clips video, #stills img { max-width: 100%; height: auto; }
 @media print {
   @page { margin: 14mm 12mm; }
   body { max-width: none; padding: 0; font-size: 9.5pt; }
   .screen-only { display: none !important; }
   h2 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
-  tr, dl.facts { break-inside: avoid; page-break-inside: avoid; }
+  tr, dl.facts, figure { break-inside: avoid; page-break-inside: avoid; }
   table { font-size: 7.5pt; }
   .hash, .mono { font-size: 6.5pt; }
   a { color: inherit; text-decoration: none; }
@@ -93,6 +112,17 @@ function when(iso: string | null, zone: string): string {
 
 function facts(rows: [string, string][]): string {
   return `<dl class="facts">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`
+}
+
+function cameraClocks(cameras: ReportCameraClock[]): string {
+  if (cameras.length === 0) return ''
+  const rows = cameras.map(
+    (c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.timeZone ?? 'not recorded')}</td><td>${esc(formatClockOffset(c.clockOffsetUs))}</td><td>${esc(OFFSET_METHOD[c.offsetMethod])}</td><td>${esc(c.offsetNotes) || '—'}</td></tr>`
+  )
+  return `<h3>Camera clocks</h3>
+<p>The offset added to each camera's own clock to place its footage on the case timeline, and how it was found.</p>
+<table><thead><tr><th>Camera</th><th>Zone</th><th>Clock offset</th><th>How it was found</th><th>Notes</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>`
 }
 
 function timeSection(input: ReportInput): string {
@@ -121,6 +151,7 @@ how a missing year was decided, daylight-saving folds and gaps, and any clock of
 source-clock time beside the corrected time (data/events/).</p>
 ${rows.length ? `<table><thead><tr><th>Source</th><th>File and format</th><th>Zone for zone-less stamps</th><th>Stamps</th><th>Zone abbreviations</th><th>Year</th><th>DST</th><th>Clock offset</th><th>Events, first to last</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>` : '<p class="note">No imported sources are part of this export (originals only).</p>'}
+${cameraClocks(input.cameras ?? [])}
 </section>`
 }
 
@@ -167,8 +198,9 @@ export function buildReportHtml(input: ReportInput): string {
     "default-src 'none'",
     `style-src ${cspHash(CSS)}`,
     `script-src ${cspHash(REPORT_SCRIPT)}`,
-    "img-src 'none'",
-    // Clips play from the bag's own data/clips/ folder (relative links); nothing else loads.
+    // Clips play, and stills show, from the bag's own data/clips/ and data/stills/ folders
+    // (relative links); nothing else loads.
+    input.hooks?.clips?.includes('<img') ? "img-src 'self' file:" : "img-src 'none'",
     ...(input.hooks?.clips?.includes('<video') ? ["media-src 'self' file:"] : []),
     "connect-src 'none'",
     "base-uri 'none'",

@@ -1,11 +1,12 @@
 // The report's later sections, as trusted HTML for reportHtml's hooks: the timeline
-// picture, the clips (native <video>, relative links inside the bag), bookmarks with their
+// picture, the clips (native <video>) and stills (<img>), relative links inside the bag, bookmarks with their
 // narratives, tags and notes, and findings — each says "none recorded" when the case has
 // no such records (in the selected range, for a range export).
 import type { ReportHook } from './reportHtml'
 import type { AnnotationsForExport } from './annotationsForExport'
 import type { ExportFinding } from './findingsForExport'
 import type { ExportedClip } from './exportClips'
+import type { ExportedStill } from './exportStills'
 
 const esc = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -50,6 +51,7 @@ export function reportSections(input: {
   zone: string
   timeline: string | null
   clips: ExportedClip[]
+  stills: ExportedStill[]
   annotations: AnnotationsForExport
   /** Confirmed findings; null when the examiner left findings out. */
   findings: ExportFinding[] | null
@@ -71,8 +73,18 @@ ${input.accessAudit ? '<p>This is an access audit: see <a href="access-audit.htm
 <figcaption><strong>${esc(p.camera)}</strong>, first frame ${esc(p.startWallClock)} (clock offset applied ${p.clockOffsetAppliedUs} µs), ${p.cut.durationSeconds.toFixed(3)} s cut from ${p.cut.inSeconds.toFixed(3)} s of the source
 <span class="hash">${esc(p.source.sha256)}</span>${p.source.withheld ? ` (source withheld: ${esc(p.source.withheld)})` : ''}. Clip SHA-256 <span class="hash">${esc(p.output.sha256)}</span>; ${esc(p.ffmpeg.version)}; exact arguments in <span class="mono">${esc(c.provenancePath)}</span>.</figcaption></figure></li>`
   })
+  const stillItems = input.stills.map((s) => {
+    const p = s.provenance
+    const rel = `../stills/${s.bagPath.split('/').pop()}`
+    const when = p.wallClock ? `frame of ${esc(p.wallClock)}` : `frame ${p.positionSeconds === null ? '(position unknown)' : `${p.positionSeconds.toFixed(3)} s`} into an unplaced recording`
+    return `<li><figure><img src="${esc(rel)}" alt="Still of ${esc(p.camera)}${p.wallClock ? ` at ${esc(p.wallClock)}` : ''}">
+<figcaption><strong>${esc(p.camera)}</strong>, ${when}, saved ${esc(p.savedAt)}${p.savedBy ? ` by ${esc(p.savedBy)}` : ''}. Recording <span class="hash">${esc(p.source.sha256)}</span>${p.source.withheld ? ` (withheld: ${esc(p.source.withheld)})` : ''}. Still SHA-256 <span class="hash">${esc(p.output.sha256)}</span>; ${esc(p.ffmpeg.version)}; exact arguments in <span class="mono">${esc(s.provenancePath)}</span>.</figcaption></figure></li>`
+  })
   const clips = `<section id="clips" aria-labelledby="h-clips"><h2 id="h-clips">Clips</h2>
 ${clipItems.length ? `<ul>${clipItems.join('\n')}</ul>` : '<p class="note">No clips are part of this export.</p>'}
+</section>
+<section id="stills" aria-labelledby="h-stills"><h2 id="h-stills">Stills</h2>
+${stillItems.length ? `<ul>${stillItems.join('\n')}</ul>` : '<p class="note">No stills were saved of the exported footage.</p>'}
 </section>`
   const a = input.annotations
   const bookmarks = `<section id="bookmarks" aria-labelledby="h-bookmarks"><h2 id="h-bookmarks">Bookmarks, narratives, tags and notes</h2>

@@ -52,6 +52,12 @@ describe('iwb export: a bag that standard tools accept', () => {
       expect(r.code, `${tool} -c ${file}`).toBe(0)
       expect(r.stdout).not.toMatch(/FAILED/)
     }
+    // These are the commands the bag's README.txt gives, with iwb verify for all of it.
+    const readme = readFileSync(join(bag, 'README.txt'), 'utf8')
+    for (const line of ['sha256sum -c manifest-sha256.txt', 'sha512sum -c manifest-sha512.txt', 'sha256sum -c tagmanifest-sha256.txt', 'sha512sum -c tagmanifest-sha512.txt'])
+      expect(readme).toContain(`\n  ${line}\n`)
+    expect(readme).toContain('iwb verify <this folder>')
+    expect(readme).not.toContain('data/clips/') // no camera was chosen
     // Every payload file is listed: sha256sum alone would not notice an unlisted one.
     const listed = readFileSync(join(bag, 'manifest-sha256.txt'), 'utf8').trim().split('\n').map((l) => l.slice(66)).sort()
     expect(listed).toEqual(listFiles(bag).filter((f) => f.startsWith('data/')))

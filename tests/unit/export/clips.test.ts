@@ -5,17 +5,21 @@
 // source an original of the bag or named as withheld, which the verifier checks.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CaseFolder } from '../../../electron/core/case/caseFolder'
+import { formatClockOffset } from '../../../electron/core/ingest/timeResolve'
+import { listCustody } from '../../../electron/core/case/custody'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { verifyBag } from '../../../electron/core/export/bagVerifier'
 import { exportBag } from '../../../electron/core/export/bagWriter'
 import { clipOutputArgs, cutClip, type ClipProvenance } from '../../../electron/core/export/clipCutter'
+import type { StillProvenance } from '../../../electron/core/export/exportStills'
 import type { Demuxer } from '../../../electron/core/media/ffmpegRunner'
-import { planFor } from '../../../electron/core/media/mediaServer'
+import { MediaServer, planFor } from '../../../electron/core/media/mediaServer'
 import { fileProbe, fileRow, importVideoEvidence } from '../../../electron/core/media/videoStore'
+import { decodeFrameCode } from '../../helpers/frameCode'
 import { allFrameNumbers, cachedClip, makeClip, STANDARD_CLIPS, testTools } from '../../helpers/videoFixtures'
 import { copyBag, has } from './exportFixture'
 import { tempDir } from '../../helpers/tmp'
@@ -103,7 +107,13 @@ describe.skipIf(!ok)('clips in a bag', () => {
       // Another camera over the same time: not selected, so not cut.
       const lobby = await cachedClip(STANDARD_CLIPS.h264)
       const lobbyEv = await acquireEvidence(folder, { path: lobby.path }, { examiner: 'Robin' })
-      await importVideoEvidence(folder, lobbyEv.evidence!.id, { examiner: 'Robin', tools: testTools(), caseZone: 'UTC', camera: 'Lobby cam', start: '2024-05-03T22:14:00Z' })
+      const lobbyFile = (await importVideoEvidence(folder, lobbyEv.evidence!.id, { examiner: 'Robin', tools: testTools(), caseZone: 'UTC', camera: 'Lobby cam', start: '2024-05-03T22:14:00Z' })).file!
+      // Stills saved as the player does: Dock cam 2.0 s in (22:14:03.500, frame 50) is in the
+      // range; Dock cam at its start (22:14:01.500) is not; Lobby cam's camera is not chosen.
+      const media = new MediaServer({ currentCase: () => folder, settings: () => ({ ffmpegPath: testTools().ffmpeg, ffprobePath: testTools().ffprobe, examinerName: 'Robin' }), exclusive: (work) => work() })
+      const still = await media.saveStill(folder, imported.file!.id, 2_000_000)
+      await media.saveStill(folder, imported.file!.id, 0)
+      await media.saveStill(folder, lobbyFile.id, 3_500_000)
 
       const A = at('2024-05-03T22:14:03.020Z')
       const r = await exportBag(folder, {
@@ -145,8 +155,71 @@ describe.skipIf(!ok)('clips in a bag', () => {
       const html = readFileSync(join(r.path, 'data', 'report', 'index.html'), 'utf8')
       expect(html).toMatch(/<video controls preload="metadata" src="\.\.\/clips\/001-Dock_cam\.mp4"/)
       expect(html).toContain('clock offset applied 1500000 µs')
+      // The time section lists every camera's clock offset and how it was found.
+      const clocks = html.slice(html.indexOf('<h3>Camera clocks</h3>'), html.indexOf('</section>', html.indexOf('<h3>Camera clocks</h3>')))
+      expect(clocks).toContain(`<tr><td>Dock cam</td><td>not recorded</td><td>${formatClockOffset(1_500_000)}</td><td>given when the footage was imported</td>`)
+      expect(clocks).toContain(`<tr><td>Lobby cam</td><td>not recorded</td><td>${formatClockOffset(0)}</td><td>no offset applied</td>`)
       expect(html).toContain("media-src 'self' file:")
       expect((await verifyBag(r.path)).problems).toEqual([])
+      expect(readFileSync(join(r.path, 'README.txt'), 'utf8')).toMatch(/data\/clips\/ +camera clips, H\.264 MP4 cut by ffmpeg/)
+
+      // case.jsonld: the cut is an action of the examiner with ffmpeg (its exact build) on the
+      // recording (withheld here, so known by its hash), resulting in the clip and its record.
+      const doc = JSON.parse(readFileSync(join(r.path, 'case.jsonld'), 'utf8')) as { '@graph': Record<string, unknown>[] }
+      const node = (v: unknown): Record<string, unknown> => doc['@graph'].find((n) => n['@id'] === (v as { '@id': string })['@id'])!
+      const cuts = doc['@graph'].filter((n) => n['@type'] === 'case-investigation:InvestigativeAction' && n['uco-core:name'] === 'clip cut')
+      expect(cuts).toHaveLength(1)
+      const cutAction = cuts[0]!
+      expect(node(cutAction['uco-action:instrument'])).toMatchObject({ '@type': 'uco-tool:Tool', 'uco-core:name': 'ffmpeg', 'uco-tool:version': prov.ffmpeg.version })
+      expect(node(cutAction['uco-action:performer'])).toMatchObject({ '@type': 'uco-identity:Person', 'uco-core:name': 'Robin' })
+      expect(Date.parse((cutAction['uco-action:startTime'] as { '@value': string })['@value'])).toBeLessThanOrEqual(Date.parse((cutAction['uco-action:endTime'] as { '@value': string })['@value']))
+      const objects = cutAction['uco-action:object'] as unknown[]
+      expect(objects).toHaveLength(1)
+      expect(JSON.stringify(node(objects[0]))).toContain(sourceSha)
+      const results = (cutAction['uco-action:result'] as unknown[]).map(node)
+      expect(results.map((n) => n['@type'])).toEqual(['uco-observable:File', 'case-investigation:ProvenanceRecord'])
+      expect(JSON.stringify(results[0])).toContain(prov.output.sha256)
+      expect(JSON.stringify(results[0])).toContain('"uco-observable:filePath":"data/clips/001-Dock_cam.mp4"')
+
+      // The still of the range and chosen camera, byte for byte, shown in the report.
+      expect(readdirSync(join(r.path, 'data', 'stills'))).toEqual(['001-Dock_cam.png', '001-Dock_cam.provenance.json'])
+      const stillPng = join(r.path, 'data', 'stills', '001-Dock_cam.png')
+      expect(readFileSync(stillPng)).toEqual(readFileSync(still.path))
+      const rgba = execFileSync(testTools().ffmpeg, ['-v', 'error', '-i', stillPng, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 22 })
+      expect(decodeFrameCode(rgba, 320, 240).frame).toBe(50)
+      const stillProv = JSON.parse(readFileSync(join(r.path, 'data', 'stills', '001-Dock_cam.provenance.json'), 'utf8')) as StillProvenance
+      expect(stillProv).toMatchObject({
+        camera: 'Dock cam',
+        positionSeconds: 2,
+        wallClock: '2024-05-03T22:14:03.500Z',
+        savedBy: 'Robin',
+        source: { sha256: sourceSha, withheld: expect.stringMatching(/not among the originals/) },
+        output: { sha256: still.sha256, format: 'png' },
+        ffmpeg: { version: expect.stringMatching(/^ffmpeg version /) }
+      })
+      expect(html).toContain('<img src="../stills/001-Dock_cam.png" alt="Still of Dock cam at 2024-05-03T22:14:03.500Z">')
+      expect(html).toContain("img-src 'self' file:")
+      expect(readFileSync(join(r.path, 'README.txt'), 'utf8')).toMatch(/data\/stills\/ +stills \(PNG\) the examiner saved/)
+
+      // Every clip and still file, changed by one byte or deleted, fails verification and is named.
+      const tampered = copyBag(r.path, join(tmp.path, 'bag-tampered'))
+      for (const file of ['data/clips/001-Dock_cam.mp4', 'data/clips/001-Dock_cam.provenance.json', 'data/stills/001-Dock_cam.png', 'data/stills/001-Dock_cam.provenance.json']) {
+        const path = join(tampered, file)
+        const original = readFileSync(path)
+        chmodSync(path, 0o644)
+        const changed = Buffer.from(original)
+        changed[changed.length >> 1] = changed[changed.length >> 1]! ^ 0x01
+        writeFileSync(path, changed)
+        const one = await verifyBag(tampered)
+        expect(one.ok, `one byte of ${file}`).toBe(false)
+        expect(one.problems.map((x) => x.message).join('\n'), `one byte of ${file}`).toContain(file)
+        unlinkSync(path)
+        const gone = await verifyBag(tampered)
+        expect(gone.ok, `${file} deleted`).toBe(false)
+        expect(gone.problems.map((x) => x.message).join('\n'), `${file} deleted`).toMatch(new RegExp(`${file.replace(/\./g, '\\.')}.*missing`))
+        writeFileSync(path, original)
+      }
+      expect((await verifyBag(tampered)).problems).toEqual([])
 
       // A provenance that neither finds its source in the bag nor names it withheld is a problem.
       const bad = copyBag(r.path, join(tmp.path, 'bag-bad'))
@@ -157,6 +230,16 @@ describe.skipIf(!ok)('clips in a bag', () => {
       const report = await verifyBag(bad)
       expect(report.ok).toBe(false)
       expect(report.problems.find((x) => x.kind === 'clip')?.message).toMatch(/neither among this bag's originals nor named as withheld/)
+
+      // A still changed in the case since it was saved aborts the export, naming it; custody says so.
+      chmodSync(still.path, 0o644)
+      writeFileSync(still.path, Buffer.concat([readFileSync(still.path), Buffer.from('x')]))
+      const again = join(tmp.path, 'bag-still-changed')
+      await expect(
+        exportBag(folder, { out: again, examiner: 'Robin', keysDir: join(tmp.path, 'keys'), from: '2024-05-03T22:14:03.020Z', to: '2024-05-03T22:14:06Z', cameras: ['Dock cam'], ffmpegPath: '/usr/bin/ffmpeg' })
+      ).rejects.toThrow(/The still derived\/stills\/[0-9a-f]{16}-2000000\.png no longer matches the hash recorded when it was saved/)
+      expect(existsSync(again)).toBe(false)
+      expect(listCustody(folder.db, 0, 100_000).at(-1)).toMatchObject({ action: 'export.failed', details: { problem: 'still-changed' } })
     } finally {
       folder.close()
     }

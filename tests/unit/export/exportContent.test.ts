@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventRecord } from '../../../shared/ingestModel'
 import { canonicalJson } from '../../../shared/canonicalJson'
+import { listCustody } from '../../../electron/core/case/custody'
 import type { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { csvCell, csvRow } from '../../../electron/core/export/csvSafe'
@@ -140,6 +141,9 @@ describe('events and selection in an exported bag', () => {
     const info = readFileSync(join(bag, 'bag-info.txt'), 'utf8')
     expect(info).toMatch(/^Selection: events from 2020-07-22T20:29:30Z up to \(not including\) 2020-07-22T20:29:36\.5Z, with the originals of those sources$/m)
     expect((await verifyBag(bag)).ok).toBe(true)
+    // The case's custody entry for the export records who, the selection and the bag's tag-manifest hash.
+    const done = listCustody(folder.db, 0, 1_000_000).filter((c) => c.action === 'export.completed').at(-1)!
+    expect(done).toMatchObject({ examiner: EXAMINER, details: { exportId: result.exportId, selection: { from: '2020-07-22T20:29:30Z', to: '2020-07-22T20:29:36.5Z', sourceIds: null }, tagManifestSha256: result.tagManifestSha256 } })
   })
 
   it('sources select their events and originals; no filter exports the whole case', async () => {
