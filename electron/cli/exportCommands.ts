@@ -97,7 +97,7 @@ export const exportCommands: Record<string, Command> = {
   export: {
     summary: 'Export the case, or a selection, as a signed BagIt bag (folder, or one ZIP with --zip) with a self-contained report.',
     usage:
-      'iwb export <case> --out <path> [--zip] [--kind evidence|access-audit] [--from ISO] [--to ISO] [--source id …] [--tagged-only] [--findings-only] [--camera name …]\n' +
+      'iwb export <case> --out <path> [--zip] [--kind evidence|access-audit] [--from ISO] [--to ISO] [--source id …] [--tagged] [--findings-only] [--camera name …]\n' +
       '          [--no-findings] [--area location …] [--working-hours "Mon-Fri 07:00-19:00"] [--recipient text] [--purpose text] [--examiner name] [--json]\n' +
       '  --source may be repeated or comma-separated; no filter exports the whole case. Without --out the bag goes to <case>/exports/.\n' +
       '  --kind access-audit: door access events of the areas (--area, exact or prefix) with data/report/access-audit.html.\n' +
@@ -113,6 +113,8 @@ export const exportCommands: Record<string, Command> = {
       examiner: { type: 'string' },
       json: { type: 'boolean' },
       kind: { type: 'string' },
+      tagged: { type: 'boolean' },
+      // The earlier spelling, kept so scripts written against it go on working.
       'tagged-only': { type: 'boolean' },
       'findings-only': { type: 'boolean' },
       camera: { type: 'string', multiple: true },
@@ -146,7 +148,7 @@ export const exportCommands: Record<string, Command> = {
           purpose: str(v.purpose),
           examiner: str(v.examiner) ?? ctx.examiner(),
           kind: kind.data,
-          taggedOnly: v['tagged-only'] === true,
+          taggedOnly: v.tagged === true || v['tagged-only'] === true,
           findingsOnly: v['findings-only'] === true,
           cameras,
           findings: v['no-findings'] !== true,

@@ -256,6 +256,14 @@ function warmUp(ffmpegPath: string, timeoutMs: number): Promise<void> {
 }
 
 /**
+ * Fills fluent-ffmpeg's capability cache ahead of the first run (the camera grid calls this
+ * when it lists cameras), so the first jump into footage does not pay for it.
+ */
+export function warmUpFfmpeg(ffmpegPath: string, timeoutMs = 30_000): Promise<void> {
+  return warmUp(ffmpegPath, timeoutMs)
+}
+
+/**
  * One ffmpeg run through fluent-ffmpeg. Resolves with the exit status whatever it is;
  * rejects only on cancel (CancelledError), timeout, output overflow or a failed spawn.
  *

@@ -9,7 +9,7 @@ import { mkdir, open, readFile, realpath, rename, stat, unlink, writeFile } from
 import { join, sep } from 'node:path'
 import type { CaseFolder } from '../case/caseFolder'
 import { CAPTION_FONT, locateCaptionFont, locateTools } from './ffmpegLocator'
-import { ffmpegVersionLine, runFfmpeg, stderrReason, toolPaths, type Demuxer, type MediaToolPaths } from './ffmpegRunner'
+import { ffmpegVersionLine, runFfmpeg, stderrReason, toolPaths, warmUpFfmpeg, type Demuxer, type MediaToolPaths } from './ffmpegRunner'
 import { planHls, segmentJob, splitFragmentedMp4, type HlsPlan } from './hlsPlan'
 import type { VideoProbe } from './probe'
 import { captionFilter, captionLines } from './stillCaption'
@@ -154,6 +154,15 @@ export class MediaServer {
       this.tools = { key, value }
     }
     return this.tools.value
+  }
+
+  /**
+   * Locates ffmpeg and fills fluent-ffmpeg's capability cache in the background, so the first
+   * jump into footage pays only for its own segment (measured: 1.0–1.5 s more otherwise on
+   * two cores). Failures are left for the first real run to report.
+   */
+  prepare(): void {
+    this.mediaTools().then((t) => warmUpFfmpeg(t.ffmpeg)).catch(() => undefined)
   }
 
   /** Resolves when every derived-file record has been written (tests, shutdown). */

@@ -58,7 +58,12 @@ function api<T>(work: () => T): T {
 export function videoHandlers(ctx: WorkbenchContext): AreaHandlers<typeof videoContract> {
   const examiner = (): string => ctx.settings.get().examinerName
   return {
-    'cameras.list': () => listCameras(ctx.requireCase().db),
+    'cameras.list': () => {
+      const cameras = listCameras(ctx.requireCase().db)
+      // The grid lists cameras before anyone jumps into footage: get ffmpeg ready meanwhile.
+      if (cameras.length) mediaServerFor(ctx).prepare()
+      return cameras
+    },
     'cameras.update': (req) => {
       const folder = ctx.requireCase()
       let offsetUs: number | undefined
