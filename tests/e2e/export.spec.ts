@@ -1,10 +1,11 @@
 // The Export tab in Chromium through the web host: export the case with a recipient and a
 // purpose, watch the job's progress, read the result (path, tag-manifest hash, key
 // fingerprint), verify the bag ("verified"), then open the produced report from file://
-// with no network request and its timeline picture drawn without scripts.
+// with no network request and its timeline picture drawn without scripts; and Cancel, which
+// leaves no bag, lists none and records the cancel in custody.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { expect, test } from '@playwright/test'
@@ -105,4 +106,32 @@ test('export the case from the Export tab, verify it, and open its report offlin
   await expect(report.locator('#findings')).toContainText('none recorded')
   expect(requests.filter((u) => u !== reportUrl)).toEqual([])
   expect(problems).toEqual([])
+})
+
+test('Cancel in the export progress stops the export: no bag is left, none is listed, custody says cancelled', async ({ page }) => {
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Export', exact: true }).click()
+  const view = page.getByRole('region', { name: 'Export' })
+  const form = view.getByRole('form', { name: 'Export choices' })
+  await form.getByLabel('Recipient').fill('Auditor')
+  await form.getByRole('radio', { name: 'A folder' }).check()
+  await form.getByRole('button', { name: 'Start export' }).click()
+
+  const progress = page.getByRole('region', { name: 'Export progress' })
+  // Wait until bytes are moving (the 768 MiB original is being copied), then cancel.
+  await expect(progress.getByRole('status')).toContainText(/ of .*\/s/)
+  await progress.getByRole('button', { name: 'Cancel' }).click()
+  await expect(view.getByText(/Export cancelled: the unfinished bag was removed/)).toBeVisible({ timeout: 30_000 })
+  await expect(progress).toBeHidden()
+  await expect(page.getByRole('region', { name: 'Export result' })).toBeHidden()
+
+  // Nothing under exports/ looks like a bag, and the list of finished exports is empty.
+  const exportsDir = join(caseDir, 'exports')
+  const left = existsSync(exportsDir) ? readdirSync(exportsDir) : []
+  expect(left.filter((name) => existsSync(join(exportsDir, name, 'bagit.txt')) || name.endsWith('.zip'))).toEqual([])
+  await expect(view.getByText('No export of this case yet.')).toBeVisible()
+
+  // The custody log records the cancel (read through the CLI a recipient's examiner would use).
+  const custody = execFileSync(process.execPath, [join(ROOT, 'electron', 'cli', 'iwb-bin.cjs'), 'custody', caseDir, '--json'], { encoding: 'utf8' })
+  expect(custody).toContain('export.cancelled')
 })
