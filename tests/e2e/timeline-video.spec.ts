@@ -6,8 +6,9 @@
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
-import { decodeFrameCode, frameCodeFilters } from '../helpers/frameCode'
+import { expect, test } from '@playwright/test'
+import { frameCodeFilters } from '../helpers/frameCode'
+import { frameShown } from './videoPage'
 import { startHost, type RunningHost } from './webHostProcess'
 
 const ROOT = join(__dirname, '..', '..')
@@ -70,20 +71,6 @@ function usInReadout(readout: string): number {
   return Math.floor(Date.parse(iso) / 1000) * 1_000_000 + Number(frac.padEnd(6, '0').slice(0, 6))
 }
 
-/** The frame number the <video> shows once it has seeked for `us`. */
-async function frameShown(page: Page, camera: string, us: number): Promise<number | null> {
-  const video = page.locator(`video[aria-label="Video of ${camera}"]`)
-  await expect(video).toHaveAttribute('data-shown-us', String(us), { timeout: 30_000 })
-  const pixels = await video.evaluate((el: HTMLVideoElement) => {
-    const canvas = document.createElement('canvas')
-    canvas.width = el.videoWidth
-    canvas.height = el.videoHeight
-    const ctx = canvas.getContext('2d')!
-    ctx.drawImage(el, 0, 0)
-    return { w: canvas.width, h: canvas.height, data: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data) }
-  })
-  return decodeFrameCode(pixels.data, pixels.w, pixels.h).frame
-}
 
 test('picking a badge event shows its door camera at that instant; pre-roll; space plays', async ({ page }) => {
   await page.goto(host.url)

@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { decodeFrameCode, frameCodeFilters } from '../helpers/frameCode'
+import { frameCodeFilters } from '../helpers/frameCode'
+import { frameShown } from './videoPage'
 import { startHost, type RunningHost } from './webHostProcess'
 
 const ROOT = join(__dirname, '..', '..')
@@ -55,20 +56,6 @@ function usOf(readout: string): number {
   return Date.parse(`${m[1]}Z`) * 1000 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6))
 }
 
-/** Frame number shown by a camera once it reports the frame for `us` as shown. */
-async function frameShown(page: Page, camera: string, us: number): Promise<number | null> {
-  const video = page.locator(`video[aria-label="Video of ${camera}"]`)
-  await expect(video).toHaveAttribute('data-shown-us', String(us), { timeout: 30_000 })
-  const pixels = await video.evaluate((el: HTMLVideoElement) => {
-    const canvas = document.createElement('canvas')
-    canvas.width = el.videoWidth
-    canvas.height = el.videoHeight
-    const ctx = canvas.getContext('2d')!
-    ctx.drawImage(el, 0, 0)
-    return { w: canvas.width, h: canvas.height, data: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data) }
-  })
-  return decodeFrameCode(pixels.data, pixels.w, pixels.h).frame
-}
 
 const expectedFrame = (us: number): number => Math.floor((us - START_US) / FRAME_US)
 

@@ -4,8 +4,9 @@
 // read back by drawing it to a canvas and decoding the frame number; Play moves the cursor.
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import { expect, request, test, type Page } from '@playwright/test'
-import { decodeFrameCode, frameCodeFilters } from '../helpers/frameCode'
+import { expect, request, test } from '@playwright/test'
+import { frameCodeFilters } from '../helpers/frameCode'
+import { frameShown } from './videoPage'
 import { startHost, type RunningHost } from './webHostProcess'
 
 const ROOT = join(__dirname, '..', '..')
@@ -55,20 +56,6 @@ function isoOf(readout: string): number {
   return Date.parse(iso)
 }
 
-/** The frame number the <video> shows once it has seeked for `us` (µs since the epoch). */
-async function frameShown(page: Page, camera: string, us: number): Promise<number | null> {
-  const video = page.locator(`video[aria-label="Video of ${camera}"]`)
-  await expect(video).toHaveAttribute('data-shown-us', String(us), { timeout: 30_000 })
-  const pixels = await video.evaluate((el: HTMLVideoElement) => {
-    const canvas = document.createElement('canvas')
-    canvas.width = el.videoWidth
-    canvas.height = el.videoHeight
-    const ctx = canvas.getContext('2d')!
-    ctx.drawImage(el, 0, 0)
-    return { w: canvas.width, h: canvas.height, data: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data) }
-  })
-  return decodeFrameCode(pixels.data, pixels.w, pixels.h).frame
-}
 
 test('cameras show the frame recorded at the cursor instant, and play moves the cursor', async ({ page }) => {
   await page.goto(host.url)

@@ -55,14 +55,8 @@ const CELL_GROUPS = `
     FROM event WHERE source_id = ? GROUP BY category, location`
 const INSERT_CELL = 'INSERT INTO timeline_cell (source_id, category, location, events, failures, first_us, last_us) VALUES (?, ?, ?, ?, ?, ?, ?)'
 
-interface CellGroup {
-  category: string
-  location: string | null
-  n: number
-  f: number
-  first: number
-  last: number
-}
+/** A GROUP BY row has the shape of a batch's cell (BatchCell, below). */
+type CellGroup = BatchCell
 
 function fromEvents(level: Level, placed: boolean): string {
   const join = placed ? 'c.location = e.location' : 'c.location IS NULL'
