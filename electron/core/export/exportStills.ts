@@ -25,6 +25,8 @@ export interface StillProvenance {
   wallClock: string | null
   ffmpeg: { version: string; args: string[] }
   output: { file: string; sha256: string; size: number; format: 'png' }
+  /** The caption burnt into the band under the picture (lines joined by newlines); null for an uncaptioned still. */
+  caption: string | null
   /** Where the case holds it (under derived/), who saved it and when. */
   caseFile: string
   savedBy: string | null
@@ -52,6 +54,7 @@ interface StillRow {
   start_us: number | null
   camera: string | null
   examiner: string | null
+  caption: string | null
 }
 
 export async function exportStills(
@@ -64,7 +67,8 @@ export async function exportStills(
   const rows = db
     .prepare(
       `SELECT d.path, d.sha256, d.size, d.ffmpeg_version, d.args, d.source_evidence_id, d.source_sha256, d.created_us, f.start_us, c.name AS camera,
-              (SELECT examiner FROM custody WHERE action = 'media.derived' AND object = 'derived/' || d.path ORDER BY seq LIMIT 1) AS examiner
+              (SELECT examiner FROM custody WHERE action = 'media.derived' AND object = 'derived/' || d.path ORDER BY seq LIMIT 1) AS examiner,
+              (SELECT json_extract(details, '$.caption') FROM custody WHERE action = 'media.derived' AND object = 'derived/' || d.path ORDER BY seq LIMIT 1) AS caption
        FROM derived_media d LEFT JOIN video_file f ON f.evidence_id = d.source_evidence_id LEFT JOIN camera c ON c.id = f.camera_id
        WHERE d.kind = 'still' ORDER BY d.id`
     )
@@ -72,8 +76,9 @@ export async function exportStills(
   const cameras = new Set(opts.cameras)
   const out: ExportedStill[] = []
   for (const r of rows) {
-    // saveStill names a still <source sha prefix>-<µs into the recording>.png.
-    const position = /-(\d+)\.png$/.exec(r.path)
+    // saveStill names a still <source sha prefix>-<µs into the recording>[-c<caption hash>].png
+    // (captioned stills carry the hash of their caption; older ones do not).
+    const position = /^stills\/[0-9a-f]+-(\d+)(?:-c[0-9a-f]+)?\.png$/.exec(r.path)
     const positionUs = position ? Number(position[1]) : null
     const wallUs = r.start_us !== null && positionUs !== null ? r.start_us + positionUs : null
     if (opts.range && (wallUs === null || wallUs < opts.range.fromUs || wallUs >= opts.range.toUs)) continue
@@ -103,6 +108,7 @@ export async function exportStills(
         wallClock: wallUs === null ? null : microsToIso(wallUs),
         ffmpeg: { version: r.ffmpeg_version, args: JSON.parse(r.args) as string[] },
         output: { file: `${base}.png`, sha256, size: data.length, format: 'png' },
+        caption: typeof r.caption === 'string' ? r.caption : null,
         caseFile: `derived/${r.path}`,
         savedBy: r.examiner,
         savedAt: microsToIso(r.created_us)

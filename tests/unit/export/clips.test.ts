@@ -195,8 +195,12 @@ describe.skipIf(!ok)('clips in a bag', () => {
         savedBy: 'Robin',
         source: { sha256: sourceSha, withheld: expect.stringMatching(/not among the originals/) },
         output: { sha256: still.sha256, format: 'png' },
-        ffmpeg: { version: expect.stringMatching(/^ffmpeg version /) }
+        ffmpeg: { version: expect.stringMatching(/^ffmpeg version /) },
+        // The caption burnt into the still travels with it (camera, times, source hash prefix).
+        caption: still.caption
       })
+      expect(stillProv.caption).toContain('Dock cam')
+      expect(stillProv.caption).toContain(sourceSha.slice(0, 16))
       expect(html).toContain('<img src="../stills/001-Dock_cam.png" alt="Still of Dock cam at 2024-05-03T22:14:03.500Z">')
       expect(html).toContain("img-src 'self' file:")
       expect(readFileSync(join(r.path, 'README.txt'), 'utf8')).toMatch(/data\/stills\/ +stills \(PNG\) the examiner saved/)
@@ -237,7 +241,7 @@ describe.skipIf(!ok)('clips in a bag', () => {
       const again = join(tmp.path, 'bag-still-changed')
       await expect(
         exportBag(folder, { out: again, examiner: 'Robin', keysDir: join(tmp.path, 'keys'), from: '2024-05-03T22:14:03.020Z', to: '2024-05-03T22:14:06Z', cameras: ['Dock cam'], ffmpegPath: '/usr/bin/ffmpeg' })
-      ).rejects.toThrow(/The still derived\/stills\/[0-9a-f]{16}-2000000\.png no longer matches the hash recorded when it was saved/)
+      ).rejects.toThrow(/The still derived\/stills\/[0-9a-f]{16}-2000000-c[0-9a-f]{12}\.png no longer matches the hash recorded when it was saved/)
       expect(existsSync(again)).toBe(false)
       expect(listCustody(folder.db, 0, 100_000).at(-1)).toMatchObject({ action: 'export.failed', details: { problem: 'still-changed' } })
     } finally {
