@@ -11,9 +11,8 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { decodeFrameCode } from '../helpers/frameCode'
-import { makeClip, testTools } from '../helpers/videoFixtures'
+import { makeClip, testMediaServer, testTools } from '../helpers/videoFixtures'
 import { CaseFolder } from '../../electron/core/case/caseFolder'
-import { MediaServer } from '../../electron/core/media/mediaServer'
 
 const root = resolve(__dirname, '..', '..')
 const FPS = 25
@@ -51,7 +50,7 @@ test.beforeAll(async () => {
   try {
     const fileId = (folder.db.prepare('SELECT id FROM video_file').get() as { id: number }).id
     const tools = testTools()
-    const media = new MediaServer({ currentCase: () => folder, settings: () => ({ ffmpegPath: tools.ffmpeg, ffprobePath: tools.ffprobe, examinerName: 'Robin Examiner' }), exclusive: (work) => work() })
+    const media = testMediaServer(() => folder, 'Robin Examiner', tools)
     await media.saveStill(folder, fileId, 3 * 1e6)
   } finally {
     folder.close()

@@ -8,7 +8,9 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync } fr
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { promisify } from 'node:util'
+import type { CaseFolder } from '../../electron/core/case/caseFolder'
 import { runFfmpeg, type Demuxer, type MediaToolPaths } from '../../electron/core/media/ffmpegRunner'
+import { MediaServer } from '../../electron/core/media/mediaServer'
 import { decodeFrameCode, frameCodeFilters, type FrameCodeResult } from './frameCode'
 
 const execFileP = promisify(execFile)
@@ -16,6 +18,11 @@ const execFileP = promisify(execFile)
 /** The system ffmpeg/ffprobe (Debian: /usr/bin), overridable for other machines. */
 export function testTools(): MediaToolPaths {
   return { ffmpeg: process.env.IWB_TEST_FFMPEG ?? '/usr/bin/ffmpeg', ffprobe: process.env.IWB_TEST_FFPROBE ?? '/usr/bin/ffprobe' }
+}
+
+/** A media server over one case, as the web host runs it, with these tools and examiner. */
+export function testMediaServer(currentCase: () => CaseFolder | null, examinerName: string, tools: MediaToolPaths = testTools()): MediaServer {
+  return new MediaServer({ currentCase, settings: () => ({ ffmpegPath: tools.ffmpeg, ffprobePath: tools.ffprobe, examinerName }), exclusive: (work) => work() })
 }
 
 export type ClipCodec = 'h264' | 'hevc' | 'mjpeg'

@@ -395,8 +395,7 @@ async function writeBag(
     for (const c of clips) {
       if (c.file) {
         const w = await sink.openFile(c.bagPath, { mode: 0o444, size: c.provenance!.output.size })
-        await copyFileInto(c.file, w, options.signal)
-        payload.push({ path: c.bagPath, digests: await digestsOfFile(c.file) })
+        payload.push({ path: c.bagPath, digests: await copyFileInto(c.file, w, options.signal) })
       }
       const prov = Buffer.from(`${JSON.stringify(c.provenance ?? c.withheld, null, 2)}\n`, 'utf8')
       await sink.writeFile(c.provenancePath, prov)
@@ -640,24 +639,6 @@ function timeRange(selection: Selection, sources: { firstTs: string | null; last
   return { fromUs, toUs }
 }
 
-async function digestsOfFile(path: string): Promise<Digests> {
-  const fh = await open(path, 'r')
-  const hash = new DualHash()
-  const buf = Buffer.allocUnsafe(TEXT_BUFFER * 4)
-  try {
-    let position = 0
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, position)
-      if (bytesRead === 0) break
-      hash.update(buf.subarray(0, bytesRead))
-      position += bytesRead
-    }
-  } finally {
-    await fh.close()
-  }
-  return hash.digest()
-}
-
 async function copyOriginals(
   folder: CaseFolder,
   sink: BagSink,
@@ -791,9 +772,10 @@ async function streamThroughRing(
   return ring.end()
 }
 
-/** Copies a file we wrote ourselves (already hashed) into a bag entry. */
-async function copyFileInto(path: string, writer: EntryWriter, signal: AbortSignal | undefined): Promise<void> {
+/** Copies a file we wrote ourselves into a bag entry, hashing it on the way (one read). */
+async function copyFileInto(path: string, writer: EntryWriter, signal: AbortSignal | undefined): Promise<Digests> {
   const fh = await open(path, 'r')
+  const hash = new DualHash()
   const buf = Buffer.allocUnsafe(TEXT_BUFFER * 4)
   try {
     let position = 0
@@ -801,6 +783,7 @@ async function copyFileInto(path: string, writer: EntryWriter, signal: AbortSign
       const { bytesRead } = await fh.read(buf, 0, buf.length, position)
       if (bytesRead === 0) break
       throwIfCancelled(signal)
+      hash.update(buf.subarray(0, bytesRead))
       await writer.write(buf, bytesRead)
       position += bytesRead
     }
@@ -808,6 +791,7 @@ async function copyFileInto(path: string, writer: EntryWriter, signal: AbortSign
     await fh.close()
   }
   await writer.close()
+  return hash.digest()
 }
 
 /** Text written through a fixed buffer and hashed as it goes out. */

@@ -66,10 +66,11 @@ export async function exportStills(
   if (!hasTables) return []
   const rows = db
     .prepare(
-      `SELECT d.path, d.sha256, d.size, d.ffmpeg_version, d.args, d.source_evidence_id, d.source_sha256, d.created_us, f.start_us, c.name AS camera,
-              (SELECT examiner FROM custody WHERE action = 'media.derived' AND object = 'derived/' || d.path ORDER BY seq LIMIT 1) AS examiner,
-              (SELECT json_extract(details, '$.caption') FROM custody WHERE action = 'media.derived' AND object = 'derived/' || d.path ORDER BY seq LIMIT 1) AS caption
+      `SELECT d.path, d.sha256, d.size, d.ffmpeg_version, d.args, d.source_evidence_id, d.source_sha256, d.created_us, f.start_us, c.name AS camera, k.examiner, k.caption
        FROM derived_media d LEFT JOIN video_file f ON f.evidence_id = d.source_evidence_id LEFT JOIN camera c ON c.id = f.camera_id
+       -- The custody entry that recorded each still (the first, by seq: SQLite takes the bare columns from the MIN row), read in one pass.
+       LEFT JOIN (SELECT object, examiner, json_extract(details, '$.caption') AS caption, MIN(seq) FROM custody WHERE action = 'media.derived' GROUP BY object) k
+         ON k.object = 'derived/' || d.path
        WHERE d.kind = 'still' ORDER BY d.id`
     )
     .all() as StillRow[]

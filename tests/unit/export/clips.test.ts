@@ -17,10 +17,10 @@ import { exportBag } from '../../../electron/core/export/bagWriter'
 import { clipOutputArgs, cutClip, type ClipProvenance } from '../../../electron/core/export/clipCutter'
 import type { StillProvenance } from '../../../electron/core/export/exportStills'
 import type { Demuxer } from '../../../electron/core/media/ffmpegRunner'
-import { MediaServer, planFor } from '../../../electron/core/media/mediaServer'
+import { planFor } from '../../../electron/core/media/mediaServer'
 import { fileProbe, fileRow, importVideoEvidence } from '../../../electron/core/media/videoStore'
 import { decodeFrameCode } from '../../helpers/frameCode'
-import { allFrameNumbers, cachedClip, makeClip, STANDARD_CLIPS, testTools } from '../../helpers/videoFixtures'
+import { allFrameNumbers, cachedClip, makeClip, STANDARD_CLIPS, testMediaServer, testTools } from '../../helpers/videoFixtures'
 import { copyBag, has } from './exportFixture'
 import { tempDir } from '../../helpers/tmp'
 
@@ -110,7 +110,7 @@ describe.skipIf(!ok)('clips in a bag', () => {
       const lobbyFile = (await importVideoEvidence(folder, lobbyEv.evidence!.id, { examiner: 'Robin', tools: testTools(), caseZone: 'UTC', camera: 'Lobby cam', start: '2024-05-03T22:14:00Z' })).file!
       // Stills saved as the player does: Dock cam 2.0 s in (22:14:03.500, frame 50) is in the
       // range; Dock cam at its start (22:14:01.500) is not; Lobby cam's camera is not chosen.
-      const media = new MediaServer({ currentCase: () => folder, settings: () => ({ ffmpegPath: testTools().ffmpeg, ffprobePath: testTools().ffprobe, examinerName: 'Robin' }), exclusive: (work) => work() })
+      const media = testMediaServer(() => folder, 'Robin')
       const still = await media.saveStill(folder, imported.file!.id, 2_000_000)
       await media.saveStill(folder, imported.file!.id, 0)
       await media.saveStill(folder, lobbyFile.id, 3_500_000)

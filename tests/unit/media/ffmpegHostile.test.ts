@@ -18,7 +18,7 @@ import { DEMUXERS, FfmpegTimeoutError, runFfmpeg, runFfprobe, type Demuxer } fro
 import { ProbeError, probeVideo } from '../../../electron/core/media/probe'
 import { CancelledError } from '../../../electron/core/util/fileHash'
 import { tempDir } from '../../helpers/tmp'
-import { cachedClip, testTools } from '../../helpers/videoFixtures'
+import { cachedClip, testMediaServer, testTools } from '../../helpers/videoFixtures'
 
 const execFileP = promisify(execFile)
 const tools = testTools()
@@ -254,7 +254,6 @@ describe('the serving path (import → /media/ segment) with hostile files', () 
     const { CaseFolder } = await import('../../../electron/core/case/caseFolder')
     const { acquireEvidence } = await import('../../../electron/core/case/intake')
     const { importVideoEvidence } = await import('../../../electron/core/media/videoStore')
-    const { MediaServer } = await import('../../../electron/core/media/mediaServer')
     const folder = CaseFolder.create(p('serving-case'), { name: 'Hostile', examiner: 'Ana', timeZone: 'UTC' })
     try {
       const add = async (path: string) => {
@@ -264,7 +263,7 @@ describe('the serving path (import → /media/ segment) with hostile files', () 
       for (const f of [files.hlsMp4!, files.concatMp4!, files.remoteMp4!, files.gab2Avi!]) expect((await add(f)).outcome, f).toBe('refused')
       const avi = await add(files.gab2VideoAvi!)
       expect(avi.file).toMatchObject({ codec: 'mjpeg', playback: 'transcode' })
-      const server = new MediaServer({ currentCase: () => folder, settings: () => ({ ffmpegPath: tools.ffmpeg, ffprobePath: tools.ffprobe, examinerName: 'Ana' }), exclusive: (w) => w() })
+      const server = testMediaServer(() => folder, 'Ana', tools)
       const base = `/media/hls/${avi.file!.sha256}/transcode-2`
       expect((await server.handle('GET', `${base}/index.m3u8`, undefined)).status).toBe(200)
       expect((await server.handle('GET', `${base}/seg0.m4s`, undefined)).status).toBe(200)

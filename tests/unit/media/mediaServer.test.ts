@@ -15,7 +15,7 @@ import { splitFragmentedMp4 } from '../../../electron/core/media/hlsPlan'
 import { importVideoEvidence, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
 import { tempDir } from '../../helpers/tmp'
 import { decodeFrameCode } from '../../helpers/frameCode'
-import { cachedClip, CLIP_CREATED, STANDARD_CLIPS, testTools } from '../../helpers/videoFixtures'
+import { cachedClip, CLIP_CREATED, STANDARD_CLIPS, testMediaServer, testTools } from '../../helpers/videoFixtures'
 import { runFfmpeg } from '../../../electron/core/media/ffmpegRunner'
 import { writeFileSync } from 'node:fs'
 
@@ -37,11 +37,7 @@ beforeAll(async () => {
   }
   h264 = await add((await cachedClip({ ...STANDARD_CLIPS.h264, seconds: 10 })).path, null)
   hevc = await add((await cachedClip(STANDARD_CLIPS.hevc)).path, '2024-03-05T14:31:00Z')
-  server = new MediaServer({
-    currentCase: () => folder,
-    settings: () => ({ ffmpegPath: tools.ffmpeg, ffprobePath: tools.ffprobe, examinerName: 'Ana' }),
-    exclusive: (work) => work()
-  })
+  server = testMediaServer(() => folder, 'Ana', tools)
 })
 afterAll(() => {
   folder.close()

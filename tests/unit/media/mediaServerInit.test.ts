@@ -12,7 +12,7 @@ import { mediaBodyBytes, MediaServer, type MediaResponse } from '../../../electr
 import { importVideoEvidence, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
 import { decodeFrameCode } from '../../helpers/frameCode'
 import { tempDir } from '../../helpers/tmp'
-import { cachedClip, testTools } from '../../helpers/videoFixtures'
+import { cachedClip, testMediaServer, testTools } from '../../helpers/videoFixtures'
 
 const tools = testTools()
 const tmp = tempDir('iwb-media-init-')
@@ -33,11 +33,7 @@ async function addCopy(name: string, start: string): Promise<VideoImportOutcome>
 
 beforeAll(() => {
   folder = CaseFolder.create(join(tmp.path, 'case'), { name: 'Media init', examiner: 'Ana', timeZone: 'UTC' })
-  server = new MediaServer({
-    currentCase: () => folder,
-    settings: () => ({ ffmpegPath: tools.ffmpeg, ffprobePath: tools.ffprobe, examinerName: 'Ana' }),
-    exclusive: (work) => work()
-  })
+  server = testMediaServer(() => folder, 'Ana', tools)
 })
 afterAll(async () => {
   await server.idle()

@@ -17,7 +17,7 @@ import { captionFilter, escapeFilterValue } from '../../../electron/core/media/s
 import { importVideoEvidence, updateCamera, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
 import { decodeFrameCode } from '../../helpers/frameCode'
 import { tempDir } from '../../helpers/tmp'
-import { cachedClip, STANDARD_CLIPS, testTools } from '../../helpers/videoFixtures'
+import { cachedClip, STANDARD_CLIPS, testMediaServer, testTools } from '../../helpers/videoFixtures'
 
 const tools = testTools()
 const tmp = tempDir('iwb-still-caption-')
@@ -33,11 +33,7 @@ beforeAll(async () => {
   const path = (await cachedClip(STANDARD_CLIPS.h264)).path // first frame 2024-03-05T14:30:00Z, 25 fps
   const a = await acquireEvidence(folder, { path }, { examiner: 'Ana' })
   clip = await importVideoEvidence(folder, a.evidence!.id, { examiner: 'Ana', tools, caseZone: 'Europe/Berlin', camera: 'Lobby', start: null })
-  server = new MediaServer({
-    currentCase: () => folder,
-    settings: () => ({ ffmpegPath: tools.ffmpeg, ffprobePath: tools.ffprobe, examinerName: 'Ana' }),
-    exclusive: (work) => work()
-  })
+  server = testMediaServer(() => folder, 'Ana', tools)
 })
 afterAll(() => {
   folder.close()

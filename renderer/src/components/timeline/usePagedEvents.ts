@@ -29,49 +29,16 @@ export function usePagedEvents(filter: EventFilterRequest | null, pageSize: numb
   const busy = useRef(false)
   const key = JSON.stringify(filter)
 
-  useEffect(() => {
-    const mine = ++gen.current
-    busy.current = false
-    if (filter === null) {
-      setEvents([])
-      setMore(false)
-      return
-    }
-    const timer = setTimeout(() => {
-      busy.current = true
-      setLoading(true)
-      api()
-        .call('events.query', { ...filter, limit: pageSize, after: null })
-        .then(
-          (page) => {
-            if (gen.current !== mine) return
-            setEvents(page)
-            setMore(page.length === pageSize)
-          },
-          (e: unknown) => gen.current === mine && onError(errorMessage(e))
-        )
-        .finally(() => {
-          if (gen.current !== mine) return
-          busy.current = false
-          setLoading(false)
-        })
-    }, delayMs)
-    return () => clearTimeout(timer)
-  }, [key, pageSize, generation])
-
-  const loadMore = useCallback(() => {
-    if (busy.current || !more || filter === null) return
-    const last = events.at(-1)
-    if (!last) return
-    const mine = gen.current
+  /** One page: the first (after null) replaces the rows, a later one appends to them. */
+  const fetchPage = (f: EventFilterRequest, mine: number, after: Request<'events.query'>['after']): void => {
     busy.current = true
     setLoading(true)
     api()
-      .call('events.query', { ...filter, limit: pageSize, after: { ts: last.ts, id: last.id } })
+      .call('events.query', { ...f, limit: pageSize, after })
       .then(
         (page) => {
           if (gen.current !== mine) return
-          setEvents((prev) => [...prev, ...page])
+          setEvents((prev) => (after === null ? page : [...prev, ...page]))
           setMore(page.length === pageSize)
         },
         (e: unknown) => gen.current === mine && onError(errorMessage(e))
@@ -81,6 +48,25 @@ export function usePagedEvents(filter: EventFilterRequest | null, pageSize: numb
         busy.current = false
         setLoading(false)
       })
+  }
+
+  useEffect(() => {
+    const mine = ++gen.current
+    busy.current = false
+    if (filter === null) {
+      setEvents([])
+      setMore(false)
+      return
+    }
+    const timer = setTimeout(() => fetchPage(filter, mine, null), delayMs)
+    return () => clearTimeout(timer)
+  }, [key, pageSize, generation])
+
+  const loadMore = useCallback(() => {
+    if (busy.current || !more || filter === null) return
+    const last = events.at(-1)
+    if (!last) return
+    fetchPage(filter, gen.current, { ts: last.ts, id: last.id })
   }, [events, more, key, pageSize])
 
   const reload = useCallback(() => setGeneration((g) => g + 1), [])
