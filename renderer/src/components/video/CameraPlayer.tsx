@@ -234,7 +234,9 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
       const s = cursor.get()
       if (s.rate > 0 && !clockDriven(s.rate) && !video.paused) {
         const wall = wallClockFor(video.currentTime)
-        if (wall !== null) cursor.setTime(wall, 'video')
+        // Forward play never moves the cursor back: after a hand-off from the clock the lead
+        // shows the frame that starts just before the cursor (which was mid-frame).
+        if (wall !== null && !video.seeking && (s.timeUs === null || wall >= s.timeUs)) cursor.setTime(wall, 'video')
       }
       handle = video.requestVideoFrameCallback(tick)
     }
