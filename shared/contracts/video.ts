@@ -16,6 +16,19 @@ const IdParam = z.number().int().positive()
 export const StartMethod = z.enum(['creation-time', 'stream-timestamps', 'file-name', 'sidecar', 'manual', 'unplaced'])
 export type StartMethod = z.infer<typeof StartMethod>
 
+const CardIndex = z.object({ evidenceId: IdParam, sha256: z.string(), name: z.string() })
+const HikvisionPiece = z.object({
+  of: z.object({ evidenceId: IdParam, sha256: z.string(), fileName: z.string() }),
+  byteStart: z.number().int().nonnegative(),
+  byteEnd: z.number().int().nonnegative(),
+  index: CardIndex.extend({ slot: z.number().int().nonnegative() })
+})
+const HikvisionSplit = z.object({
+  index: CardIndex,
+  pieces: z.array(z.object({ slot: z.number().int().nonnegative(), videoFileId: IdParam, evidenceId: IdParam })),
+  refused: z.array(z.object({ slot: z.number().int().nonnegative(), byteRange: z.object({ start: z.number().int(), end: z.number().int() }).nullable(), reason: z.string() }))
+})
+
 export const VideoFileInfo = z.object({
   id: IdParam,
   evidenceId: IdParam,
@@ -40,7 +53,11 @@ export const VideoFileInfo = z.object({
   /** How the start was found (pattern id, tag, who entered it) or why it is unplaced. */
   startDetail: z.string(),
   unplacedReason: z.string().nullable(),
-  warnings: z.array(z.string())
+  warnings: z.array(z.string()),
+  /** One recording of a Hikvision hiv file: exactly bytes [byteStart, byteEnd) of it, as its card index lists. */
+  piece: HikvisionPiece.nullable().optional(),
+  /** A Hikvision hiv file shown as its index segments: the pieces, and each segment not used with the reason. */
+  split: HikvisionSplit.nullable().optional()
 })
 export type VideoFileInfo = z.infer<typeof VideoFileInfo>
 

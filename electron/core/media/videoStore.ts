@@ -3,6 +3,7 @@
 // associations. All SQL on the v5 tables lives here. Originals are never touched: offsets
 // and placements are rows, and every change is a custody entry in the same transaction.
 import { basename, dirname } from 'node:path'
+import type { EvidenceItem } from '@shared/model'
 import type { CameraInfo, DoorCamera, StartMethod, VideoFileInfo } from '@shared/contracts/video'
 import { isValidTimeZone, microsToIso, nowMicros } from '@shared/time'
 import type { CaseFolder } from '../case/caseFolder'
@@ -11,8 +12,7 @@ import type { Db } from '../case/database'
 import { evidenceById } from '../case/evidence'
 import type { MediaToolPaths } from './ffmpegRunner'
 import { probeVideo, ProbeError, VideoProbe } from './probe'
-import { readHikvisionIndex } from './hikvisionIndex'
-import { hikvisionFilePlacements } from './placement/tracks'
+import { cutHikvisionPieces, findCardIndex, isHikvisionFileName, isHikvisionIndexFileName, type CardIndexRef, type CutPiece, type PieceSource, type SegmentRefusal } from './hikvisionPieces'
 import { calibrate, describeClockOffset } from './placement/calibration'
 import { identifyCamera, normaliseCameraName } from './placement/cameraIdentity'
 import { placeFromFileName, type FileNameResult } from './placement/fileNamePatterns'
@@ -36,6 +36,16 @@ export interface StoredInputs {
   fileName?: FileNameResult | null
   sidecar?: { startEpochUs: number; endEpochUs?: number | null; source: string } | null
   manual?: { text: string; zone: string | null; basis: 'camera-clock' | 'reference-clock'; by?: string } | null
+  /** A Hikvision hiv file shown as its index segments (the pieces) instead of as a whole. */
+  hikvisionSplit?: HikvisionSplit | null
+  /** This file is one segment of a Hikvision hiv file: where its bytes come from. */
+  hikvisionPiece?: PieceSource | null
+}
+
+export interface HikvisionSplit {
+  index: CardIndexRef
+  pieces: { slot: number; videoFileId: number; evidenceId: number }[]
+  refused: SegmentRefusal[]
 }
 
 interface CameraRow {
@@ -84,6 +94,9 @@ const FILE_SELECT = `SELECT f.*, e.sha256 AS sha256, e.original_name AS original
 
 function toFileInfo(r: FileRow): VideoFileInfo {
   const placement = JSON.parse(r.placement) as { warnings?: string[] }
+  const inputs = JSON.parse(r.placement_inputs) as StoredInputs
+  const piece = inputs.hikvisionPiece
+  const split = inputs.hikvisionSplit
   return {
     id: r.id,
     evidenceId: r.evidence_id,
@@ -106,7 +119,9 @@ function toFileInfo(r: FileRow): VideoFileInfo {
     startMethod: r.start_method,
     startDetail: r.start_detail,
     unplacedReason: r.unplaced_reason,
-    warnings: placement.warnings ?? []
+    warnings: placement.warnings ?? [],
+    piece: piece ? { of: piece.of, byteStart: piece.byteStart, byteEnd: piece.byteEnd, index: piece.index } : null,
+    split: split ? { index: split.index, pieces: split.pieces, refused: split.refused } : null
   }
 }
 
@@ -180,7 +195,41 @@ function decide(inputs: StoredInputs, cam: CameraRow): PlacementDecision {
   })
 }
 
-function placementColumns(d: PlacementDecision): { start_us: number | null; raw_start_us: number | null; offset_applied: number; start_method: StartMethod; start_detail: string; unplaced_reason: string | null; placement: string } {
+type PlacementColumns = ReturnType<typeof placementColumns>
+
+/** The columns for stored facts: a split hiv file stays off the track (its pieces are on it). */
+function columnsFor(inputs: StoredInputs, cam: CameraRow): PlacementColumns {
+  // With no usable segment the investigator may still place the whole file by hand.
+  const split = inputs.hikvisionSplit
+  return split && (split.pieces.length > 0 || !inputs.manual) ? splitColumns(split) : placementColumns(decide(inputs, cam))
+}
+
+function splitColumns(split: HikvisionSplit): PlacementColumns {
+  const n = split.pieces.length
+  const refused = split.refused.map((r) => `${split.index.name} slot ${r.slot}${r.byteRange ? ` (bytes ${r.byteRange.start}–${r.byteRange.end})` : ''} not used: ${r.reason}`)
+  const reason = n
+    ? `Shown on the timeline as its ${n} recording${n === 1 ? '' : 's'} listed by ${split.index.name} (video file${n === 1 ? '' : 's'} ${split.pieces.map((p) => `#${p.videoFileId}`).join(', ')}), each at its own start: the camera paused between them, so the file as a whole has no single start.`
+    : `None of the ${split.refused.length} segments ${split.index.name} lists for this file could be used (see the warnings); nothing of it is on the timeline.`
+  return {
+    start_us: null,
+    raw_start_us: null,
+    offset_applied: 1,
+    start_method: 'unplaced',
+    start_detail: 'hikvision-split',
+    unplaced_reason: reason,
+    placement: JSON.stringify({ summary: `split by ${split.index.name}: ${n} pieces, ${split.refused.length} segments not used`, warnings: refused })
+  }
+}
+
+function placementColumns(d: PlacementDecision): {
+  start_us: number | null
+  raw_start_us: number | null
+  offset_applied: number
+  start_method: StartMethod
+  start_detail: string
+  unplaced_reason: string | null
+  placement: string
+} {
   if (d.status === 'placed') {
     return {
       start_us: d.startUs,
@@ -211,7 +260,7 @@ function replaceCameraFiles(db: Db, cam: CameraRow): number {
   )
   let moved = 0
   for (const r of rows) {
-    const cols = placementColumns(decide(JSON.parse(r.placement_inputs) as StoredInputs, cam))
+    const cols = columnsFor(JSON.parse(r.placement_inputs) as StoredInputs, cam)
     if (cols.start_us !== r.start_us) moved++
     update.run({ ...cols, id: r.id })
   }
@@ -242,14 +291,55 @@ export interface VideoImportOptions {
 }
 
 export type VideoImportOutcome =
-  | { outcome: 'imported' | 'already'; file: VideoFileInfo; message: string }
+  | {
+      outcome: 'imported' | 'already'
+      /** Null for a card index (it is no footage itself; it re-places the hiv files it lists). */
+      file: VideoFileInfo | null
+      message: string
+      /** A Hikvision hiv file shown as its index segments: the pieces, and every segment not used with why. */
+      pieces?: VideoFileInfo[]
+      refusedSegments?: SegmentRefusal[]
+    }
   | { outcome: 'refused'; file: null; message: string }
+
+const VIDEO_INSERT = `INSERT INTO video_file (evidence_id, camera_id, container, demuxer, video_codec, audio_codecs, width, height, fps_num, fps_den, duration_us,
+     keyframe_count, playback_mode, start_us, raw_start_us, offset_applied, start_method, start_detail, unplaced_reason, placement_inputs, placement, probe, imported_us, examiner)
+   VALUES (@evidence_id, @camera_id, @container, @demuxer, @video_codec, @audio_codecs, @width, @height, @fps_num, @fps_den, @duration_us,
+     @keyframe_count, @playback_mode, @start_us, @raw_start_us, @offset_applied, @start_method, @start_detail, @unplaced_reason, @placement_inputs, @placement, @probe, @imported_us, @examiner)`
+
+function insertVideoFile(db: Db, evidenceId: number, camId: number, probe: VideoProbe, cols: PlacementColumns, inputs: StoredInputs, examiner: string): number {
+  const fr = probe.video.frameRate
+  const durationS = probe.durationS
+  return Number(
+    db.prepare(VIDEO_INSERT).run({
+      evidence_id: evidenceId,
+      camera_id: camId,
+      container: probe.formatName,
+      demuxer: probe.demuxer,
+      video_codec: probe.video.codec,
+      audio_codecs: JSON.stringify(probe.audio.codecs),
+      width: probe.video.width,
+      height: probe.video.height,
+      fps_num: fr?.num ?? null,
+      fps_den: fr?.den ?? null,
+      duration_us: durationS !== null ? Math.round(durationS * 1e6) : null,
+      keyframe_count: probe.keyframes.length,
+      playback_mode: rawStream(probe.demuxer) ? 'transcode' : probe.playback.mode,
+      ...cols,
+      placement_inputs: JSON.stringify(inputs),
+      probe: JSON.stringify({ ...probe, path: basename(probe.path) }),
+      imported_us: nowMicros(),
+      examiner
+    }).lastInsertRowid
+  )
+}
 
 /** Probes one acquired evidence file and records it as footage of a camera. */
 export async function importVideoEvidence(folder: CaseFolder, evidenceId: number, opts: VideoImportOptions): Promise<VideoImportOutcome> {
   const db = folder.db
   const evidence = evidenceById(db, evidenceId)
   if (!evidence) throw new VideoError(`There is no evidence #${evidenceId} in this case.`, 'NOT_FOUND')
+  if (isHikvisionIndexFileName(evidence.originalName)) return applyCardIndex(folder, evidence, opts)
   const existing = db.prepare('SELECT id FROM video_file WHERE evidence_id = ?').get(evidenceId) as { id: number } | undefined
   if (existing) {
     const file = getFile(db, existing.id)
@@ -277,8 +367,11 @@ export async function importVideoEvidence(folder: CaseFolder, evidenceId: number
   const identity = opts.camera
     ? { key: `name:${normaliseCameraName(opts.camera)}`, displayName: opts.camera, source: 'investigator', sourceDetail: 'named by the investigator at import' }
     : identifyCamera({ path: originalPath, fileName, metadata: probe.formatTags })
+  // A hiv file whose card index is in the case becomes one piece per recording (an
+  // investigator's --start places the whole file instead, as asked).
+  const card = opts.start ? null : await findCardIndex(folder, originalPath)
+  const cut = card ? await cutHikvisionPieces(folder, evidence, card, { examiner: opts.examiner, tools: opts.tools, signal: opts.signal, videoEvidence: (id) => videoFileIdOf(db, id) }) : null
   const inputs: StoredInputs = {
-    sidecar: await hikvisionSidecar(folder, evidence.originalPath),
     creationTime: probe.creationTime,
     // ffmpeg's dhav demuxer starts the stream at the camera's epoch time (wall clock as if UTC).
     streamStartEpoch:
@@ -289,7 +382,7 @@ export async function importVideoEvidence(folder: CaseFolder, evidenceId: number
     manual: opts.start ? { text: opts.start, zone: null, basis: 'camera-clock', by: opts.examiner } : null
   }
 
-  const file = db.transaction(() => {
+  const result = db.transaction(() => {
     let cam = ensureCamera(db, identity.key, identity.displayName, `${identity.source}: ${identity.sourceDetail}`)
     const changes: Record<string, unknown> = {}
     if (opts.timeZone && cam.time_zone !== opts.timeZone) changes.timeZone = { from: cam.time_zone, to: opts.timeZone }
@@ -306,39 +399,14 @@ export async function importVideoEvidence(folder: CaseFolder, evidenceId: number
       replaceCameraFiles(db, cam)
     }
     if (inputs.manual) inputs.manual.zone = cam.time_zone ?? opts.caseZone
-    const decision = decide(inputs, cam)
-    const cols = placementColumns(decision)
-    const fr = probe.video.frameRate
-    const durationS = probe.durationS
-    const id = Number(
-      db
-        .prepare(
-          `INSERT INTO video_file (evidence_id, camera_id, container, demuxer, video_codec, audio_codecs, width, height, fps_num, fps_den, duration_us,
-             keyframe_count, playback_mode, start_us, raw_start_us, offset_applied, start_method, start_detail, unplaced_reason, placement_inputs, placement, probe, imported_us, examiner)
-           VALUES (@evidence_id, @camera_id, @container, @demuxer, @video_codec, @audio_codecs, @width, @height, @fps_num, @fps_den, @duration_us,
-             @keyframe_count, @playback_mode, @start_us, @raw_start_us, @offset_applied, @start_method, @start_detail, @unplaced_reason, @placement_inputs, @placement, @probe, @imported_us, @examiner)`
-        )
-        .run({
-          evidence_id: evidenceId,
-          camera_id: cam.id,
-          container: probe.formatName,
-          demuxer: probe.demuxer,
-          video_codec: probe.video.codec,
-          audio_codecs: JSON.stringify(probe.audio.codecs),
-          width: probe.video.width,
-          height: probe.video.height,
-          fps_num: fr?.num ?? null,
-          fps_den: fr?.den ?? null,
-          duration_us: durationS !== null ? Math.round(durationS * 1e6) : null,
-          keyframe_count: probe.keyframes.length,
-          playback_mode: rawStream(probe.demuxer) ? 'transcode' : probe.playback.mode,
-          ...cols,
-          placement_inputs: JSON.stringify(inputs),
-          probe: JSON.stringify({ ...probe, path: basename(probe.path) }),
-          imported_us: nowMicros(),
-          examiner: opts.examiner
-        }).lastInsertRowid
-    )
+    if (card && cut) {
+      const split = insertPieces(db, cam, evidence, card.index, cut.pieces, cut.refused, opts.examiner)
+      const id = insertVideoFile(db, evidenceId, cam.id, probe, splitColumns(split), { ...inputs, hikvisionSplit: split }, opts.examiner)
+      appendSplitCustody(db, evidence, id, split, opts.examiner, null)
+      return { file: getFile(db, id), split }
+    }
+    const cols = placementColumns(decide(inputs, cam))
+    const id = insertVideoFile(db, evidenceId, cam.id, probe, cols, inputs, opts.examiner)
     appendCustody(db, {
       examiner: opts.examiner,
       action: 'video.imported',
@@ -353,41 +421,118 @@ export async function importVideoEvidence(folder: CaseFolder, evidenceId: number
         placement: JSON.parse(cols.placement) as unknown
       }
     })
-    return getFile(db, id)
+    return { file: getFile(db, id), split: null }
   })()
+  const { file, split } = result
+  if (split) return { outcome: 'imported', file, message: splitMessage(file.fileName, split), pieces: split.pieces.map((p) => getFile(db, p.videoFileId)), refusedSegments: split.refused }
   const how = file.startUs !== null ? `placed at ${microsToIso(file.startUs)} by ${file.startMethod}` : `unplaced: ${file.unplacedReason}`
   return { outcome: 'imported', file, message: `${probe.video.codec} ${probe.video.width}×${probe.video.height}, ${how}` }
 }
 
-const HIK_FILE = /^hiv\d{5}\.mp4$/i
-const HIK_INDEX = /^index0[01]\.bin$/i
+function videoFileIdOf(db: Db, evidenceId: number): number | null {
+  return (db.prepare('SELECT id FROM video_file WHERE evidence_id = ?').get(evidenceId) as { id: number } | undefined)?.id ?? null
+}
 
-/** True for a Hikvision SD-card index file name (index00.bin / index01.bin). */
-export function isHikvisionIndexName(name: string): boolean {
-  return HIK_INDEX.test(basename(name))
+function splitMessage(fileName: string, split: HikvisionSplit): string {
+  const n = split.pieces.length
+  const refused = split.refused.length ? `; ${split.refused.length} segment${split.refused.length === 1 ? '' : 's'} not used: ${split.refused.map((r) => `slot ${r.slot}: ${r.reason}`).join('; ')}` : ''
+  return `${fileName}: ${n} recording${n === 1 ? '' : 's'} placed by ${split.index.name}, each at its own start${refused}`
 }
 
 /**
- * A hivNNNNN.mp4 from an SD card is placed by the card's index00.bin (or index01.bin)
- * acquired from the same folder: the first current segment's start, camera wall clock.
+ * Inside a transaction: each cut piece as a video file of the camera, placed by its
+ * segment's own start (the camera's zone and offset apply as to any sidecar time), with
+ * custody naming the original's hash, the byte range and the index slot.
  */
-async function hikvisionSidecar(folder: CaseFolder, originalPath: string): Promise<StoredInputs['sidecar']> {
-  const name = basename(originalPath)
-  if (!HIK_FILE.test(name)) return null
-  const dir = dirname(originalPath)
-  const candidates = (folder.db.prepare('SELECT sha256, original_name, original_path FROM evidence ORDER BY original_name').all() as { sha256: string; original_name: string; original_path: string }[]).filter(
-    (e) => HIK_INDEX.test(e.original_name) && dirname(e.original_path) === dir
-  )
-  for (const c of candidates) {
-    try {
-      const placements = hikvisionFilePlacements(await readHikvisionIndex(folder.evidencePath(c.sha256)))
-      const file = placements.files.find((f) => f.fileName.toLowerCase() === name.toLowerCase())
-      if (file) return { ...file.sidecar, source: `${file.sidecar.source} (evidence ${c.original_name} ${c.sha256.slice(0, 12)}…)` }
-    } catch {
-      // Not a readable index: the file stays unplaced by sidecar, other sources still apply.
+function insertPieces(db: Db, cam: CameraRow, hiv: EvidenceItem, index: CardIndexRef, cut: CutPiece[], refused: SegmentRefusal[], examiner: string): HikvisionSplit {
+  const pieces: HikvisionSplit['pieces'] = []
+  for (const p of cut) {
+    const inputs: StoredInputs = { sidecar: { startEpochUs: p.startEpochUs, endEpochUs: p.endEpochUs, source: p.sourceText }, hikvisionPiece: p.source }
+    const cols = placementColumns(decide(inputs, cam))
+    // A piece left by an interrupted earlier run (same bytes, same segment) is re-placed, not doubled.
+    const existing = videoFileIdOf(db, p.evidence.id)
+    const id = existing ?? insertVideoFile(db, p.evidence.id, cam.id, p.probe, cols, inputs, examiner)
+    if (existing !== null) {
+      db.prepare(
+        'UPDATE video_file SET camera_id = @camera_id, start_us = @start_us, raw_start_us = @raw_start_us, offset_applied = @offset_applied, start_method = @start_method, start_detail = @start_detail, unplaced_reason = @unplaced_reason, placement = @placement, placement_inputs = @inputs WHERE id = @id'
+      ).run({ ...cols, camera_id: cam.id, inputs: JSON.stringify(inputs), id })
     }
+    appendCustody(db, {
+      examiner,
+      action: 'video.hikvision-piece',
+      object: `evidence #${p.evidence.id} ${p.evidence.sha256}`,
+      details: {
+        videoFileId: id,
+        sha256: p.evidence.sha256,
+        size: p.evidence.size,
+        original: { evidenceId: hiv.id, sha256: hiv.sha256, fileName: hiv.originalName },
+        byteRange: { start: p.source.byteStart, end: p.source.byteEnd, endExclusive: true },
+        index: { evidenceId: index.evidenceId, sha256: index.sha256, fileName: index.name, slot: p.slot },
+        camera: { id: cam.id, name: cam.name },
+        startMethod: cols.start_method,
+        start: cols.start_us !== null ? microsToIso(cols.start_us) : null,
+        container: p.probe.formatName,
+        codec: p.probe.video.codec
+      }
+    })
+    pieces.push({ slot: p.slot, videoFileId: id, evidenceId: p.evidence.id })
   }
-  return null
+  return { index, pieces, refused }
+}
+
+function appendSplitCustody(db: Db, hiv: EvidenceItem, videoFileId: number, split: HikvisionSplit, examiner: string, previous: { method: string; start: string | null } | null): void {
+  appendCustody(db, {
+    examiner,
+    action: 'video.hikvision-split',
+    object: `evidence #${hiv.id} ${hiv.sha256}`,
+    details: {
+      videoFileId,
+      index: split.index,
+      pieces: split.pieces,
+      refused: split.refused,
+      ...(previous ? { previous } : {}),
+      originalsUntouched: true
+    }
+  })
+}
+
+/**
+ * A card index acquired after its hiv files: every hiv file of its folder still shown as
+ * a whole is re-placed as its pieces (the whole-file row stays, off the track, with custody).
+ */
+async function applyCardIndex(folder: CaseFolder, index: EvidenceItem, opts: VideoImportOptions): Promise<VideoImportOutcome> {
+  const db = folder.db
+  const dir = dirname(index.originalPath)
+  const rows = (db.prepare(`${FILE_SELECT} ORDER BY e.original_name, f.id`).all() as FileRow[]).filter((r) => isHikvisionFileName(r.original_name) && dirname(r.original_path) === dir)
+  const messages: string[] = []
+  let replaced = 0
+  for (const row of rows) {
+    const inputs = JSON.parse(row.placement_inputs) as StoredInputs
+    if (inputs.hikvisionSplit) continue
+    const hiv = evidenceById(db, row.evidence_id)!
+    const card = await findCardIndex(folder, row.original_path)
+    if (!card) continue
+    const cut = await cutHikvisionPieces(folder, hiv, card, { examiner: opts.examiner, tools: opts.tools, signal: opts.signal, videoEvidence: (id) => videoFileIdOf(db, id) })
+    const split = db.transaction(() => {
+      const cam = cameraRow(db, row.camera_id)
+      const s = insertPieces(db, cam, hiv, card.index, cut.pieces, cut.refused, opts.examiner)
+      // The investigator's entry (if any) stays in the inputs, for the record; the split rules.
+      db.prepare(
+        'UPDATE video_file SET start_us = @start_us, raw_start_us = @raw_start_us, offset_applied = @offset_applied, start_method = @start_method, start_detail = @start_detail, unplaced_reason = @unplaced_reason, placement = @placement, placement_inputs = @inputs WHERE id = @id'
+      ).run({ ...splitColumns(s), inputs: JSON.stringify({ ...inputs, hikvisionSplit: s }), id: row.id })
+      appendSplitCustody(db, hiv, row.id, s, opts.examiner, { method: row.start_method, start: row.start_us !== null ? microsToIso(row.start_us) : null })
+      return s
+    })()
+    replaced++
+    messages.push(splitMessage(row.original_name, split))
+  }
+  if (replaced === 0) return { outcome: 'already', file: null, message: `${index.originalName}: a card index; no hiv file of its folder in the case waits for it (hiv files imported later are placed by it)` }
+  return { outcome: 'imported', file: null, message: `${index.originalName} re-placed ${replaced} hiv file${replaced === 1 ? '' : 's'}: ${messages.join(' | ')}` }
+}
+
+/** True for a Hikvision SD-card index file name (index00.bin / index01.bin). */
+export function isHikvisionIndexName(name: string): boolean {
+  return isHikvisionIndexFileName(name)
 }
 
 /** Raw elementary streams seek by byte estimate: always decoded from the start (transcode path). */
@@ -408,6 +553,9 @@ export function placeFile(db: Db, fileId: number, req: PlaceRequest, examiner: s
   if (req.timeZone && !isValidTimeZone(req.timeZone)) throw new VideoError(`Unknown time zone "${req.timeZone}".`, 'BAD_REQUEST')
   const cam = cameraRow(db, row.camera_id)
   const inputs = JSON.parse(row.placement_inputs) as StoredInputs
+  if (inputs.hikvisionSplit?.pieces.length) {
+    throw new VideoError(`${row.original_name} is shown as its ${inputs.hikvisionSplit.pieces.length} recordings from ${inputs.hikvisionSplit.index.name}, each at its own start; one start for the whole file would misplace everything after the first pause. Place a recording (video file #${inputs.hikvisionSplit.pieces[0]!.videoFileId}…) instead.`, 'BAD_REQUEST')
+  }
   const manual = { text: req.start, zone: req.timeZone ?? cam.time_zone ?? caseZone, basis: req.basis, by: examiner }
   const decision = decide({ ...inputs, manual }, cam)
   if (decision.status !== 'placed') throw new VideoError(`The start "${req.start}" could not be used: ${decision.reason}. Write it as 2024-03-05T14:30:00Z or with a zone.`, 'BAD_REQUEST')
