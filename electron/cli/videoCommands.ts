@@ -36,7 +36,9 @@ const iso = (us: number | null): string => (us === null ? '—' : microsToIso(us
 function fileLine(f: VideoFileInfo): string {
   const where = f.startUs !== null ? `${iso(f.startUs)} → ${iso(f.endUs)}` : 'UNPLACED'
   const how = f.startMethod === 'unplaced' ? (f.unplacedReason ?? '') : `start from ${f.startMethod}: ${f.startDetail}`
-  return `    #${f.id} (evidence #${f.evidenceId}) ${f.fileName}  ${f.codec} ${f.width}×${f.height} ${f.fps ? `${Math.round(f.fps * 100) / 100} fps` : ''}  ${where}\n        ${how}`
+  const piece = f.piece ? `\n        bytes [${f.piece.byteStart}, ${f.piece.byteEnd}) of evidence #${f.piece.of.evidenceId} ${f.piece.of.fileName} (${f.piece.of.sha256.slice(0, 12)}…)` : ''
+  const refused = f.split ? f.warnings.map((w) => `\n        ${w}`).join('') : ''
+  return `    #${f.id} (evidence #${f.evidenceId}) ${f.fileName}  ${f.codec} ${f.width}×${f.height} ${f.fps ? `${Math.round(f.fps * 100) / 100} fps` : ''}  ${where}\n        ${how}${piece}${refused}`
 }
 
 function printCamera(c: CameraInfo): void {
@@ -86,8 +88,11 @@ export const videoCommands: Record<string, Command> = {
         for (const file of sidecars) {
           const acquired = await acquireEvidence(folder, { path: file }, { examiner, note: str(v.note) ?? 'Hikvision SD-card index (sidecar)' })
           if (acquired.outcome === 'refused') ok = false
-          results.push({ file, outcome: acquired.outcome === 'refused' ? 'refused' : 'sidecar', message: acquired.reason ?? 'acquired as the index of the card' })
-          if (!v.json) console.log(`sidecar   ${file}: ${acquired.outcome === 'refused' ? acquired.reason : 'acquired; it places the hivNNNNN.mp4 files of its folder'}`)
+          // Given after its hiv files, the index re-places them as their recordings.
+          const replaced = acquired.evidence ? await importVideoEvidence(folder, acquired.evidence.id, { examiner, tools, caseZone: folder.info().timeZone }) : null
+          const message = replaced?.outcome === 'imported' ? replaced.message : (acquired.reason ?? 'acquired as the index of the card')
+          results.push({ file, outcome: acquired.outcome === 'refused' ? 'refused' : 'sidecar', message })
+          if (!v.json) console.log(`sidecar   ${file}: ${acquired.outcome === 'refused' ? acquired.reason : replaced?.outcome === 'imported' ? replaced.message : 'acquired; it places the hivNNNNN.mp4 files of its folder'}`)
         }
         for (const file of videos) {
           const acquired = await acquireEvidence(folder, { path: file }, { examiner, note: str(v.note) ?? '' })
@@ -107,10 +112,12 @@ export const videoCommands: Record<string, Command> = {
             caseZone: folder.info().timeZone
           })
           if (r.outcome === 'refused') ok = false
-          results.push({ file, outcome: r.outcome, message: r.message, video: r.file })
+          const pieces = r.outcome !== 'refused' && r.pieces ? { pieces: r.pieces, refusedSegments: r.refusedSegments ?? [] } : {}
+          results.push({ file, outcome: r.outcome, message: r.message, video: r.file, ...pieces })
           if (!v.json) {
             console.log(`${r.outcome.padEnd(9)} ${file}: ${r.message}`)
             if (r.file) console.log(fileLine(r.file))
+            for (const p of pieces.pieces ?? []) console.log(fileLine(p))
           }
         }
       } finally {

@@ -139,7 +139,8 @@ export async function cutHikvisionPieces(folder: CaseFolder, hiv: EvidenceItem, 
       byteEnd: range.end,
       index: { ...card.index, slot: s.slot }
     }
-    const evidence = await takePiece(folder, hiv, path, source, opts)
+    // A segment spanning the whole file is the file itself: nothing to cut.
+    const evidence = range.start === 0 && range.end === size ? hiv : await takePiece(folder, hiv, path, source, opts)
     if (typeof evidence === 'string') {
       refused.push({ slot: s.slot, byteRange, reason: evidence })
       continue

@@ -201,12 +201,21 @@ type PlacementColumns = ReturnType<typeof placementColumns>
 function columnsFor(inputs: StoredInputs, cam: CameraRow): PlacementColumns {
   // With no usable segment the investigator may still place the whole file by hand.
   const split = inputs.hikvisionSplit
-  return split && (split.pieces.length > 0 || !inputs.manual) ? splitColumns(split) : placementColumns(decide(inputs, cam))
+  if (split && !inputs.hikvisionPiece && (split.pieces.length > 0 || !inputs.manual)) return splitColumns(split)
+  const cols = placementColumns(decide(inputs, cam))
+  if (!split) return cols
+  // The file is itself its one recording: placed by it, the segments not used noted.
+  const placement = JSON.parse(cols.placement) as { warnings?: string[] }
+  return { ...cols, placement: JSON.stringify({ ...placement, warnings: [...(placement.warnings ?? []), ...refusedLines(split)] }) }
+}
+
+function refusedLines(split: HikvisionSplit): string[] {
+  return split.refused.map((r) => `${split.index.name} slot ${r.slot}${r.byteRange ? ` (bytes ${r.byteRange.start}–${r.byteRange.end})` : ''} not used: ${r.reason}`)
 }
 
 function splitColumns(split: HikvisionSplit): PlacementColumns {
   const n = split.pieces.length
-  const refused = split.refused.map((r) => `${split.index.name} slot ${r.slot}${r.byteRange ? ` (bytes ${r.byteRange.start}–${r.byteRange.end})` : ''} not used: ${r.reason}`)
+  const refused = refusedLines(split)
   const reason = n
     ? `Shown on the timeline as its ${n} recording${n === 1 ? '' : 's'} listed by ${split.index.name} (video file${n === 1 ? '' : 's'} ${split.pieces.map((p) => `#${p.videoFileId}`).join(', ')}), each at its own start: the camera paused between them, so the file as a whole has no single start.`
     : `None of the ${split.refused.length} segments ${split.index.name} lists for this file could be used (see the warnings); nothing of it is on the timeline.`
@@ -400,9 +409,9 @@ export async function importVideoEvidence(folder: CaseFolder, evidenceId: number
     }
     if (inputs.manual) inputs.manual.zone = cam.time_zone ?? opts.caseZone
     if (card && cut) {
-      const split = insertPieces(db, cam, evidence, card.index, cut.pieces, cut.refused, opts.examiner)
-      const id = insertVideoFile(db, evidenceId, cam.id, probe, splitColumns(split), { ...inputs, hikvisionSplit: split }, opts.examiner)
-      appendSplitCustody(db, evidence, id, split, opts.examiner, null)
+      // The whole-file row first (its id is named by the split), then made the split.
+      const id = insertVideoFile(db, evidenceId, cam.id, probe, placementColumns(decide(inputs, cam)), inputs, opts.examiner)
+      const split = applySplit(db, cam, evidence, id, inputs, card.index, cut.pieces, cut.refused, opts.examiner, null)
       return { file: getFile(db, id), split }
     }
     const cols = placementColumns(decide(inputs, cam))
@@ -439,23 +448,42 @@ function splitMessage(fileName: string, split: HikvisionSplit): string {
   return `${fileName}: ${n} recording${n === 1 ? '' : 's'} placed by ${split.index.name}, each at its own start${refused}`
 }
 
+const UPDATE_PLACEMENT =
+  'UPDATE video_file SET camera_id = @camera_id, start_us = @start_us, raw_start_us = @raw_start_us, offset_applied = @offset_applied, start_method = @start_method, start_detail = @start_detail, unplaced_reason = @unplaced_reason, placement = @placement, placement_inputs = @inputs WHERE id = @id'
+
 /**
  * Inside a transaction: each cut piece as a video file of the camera, placed by its
  * segment's own start (the camera's zone and offset apply as to any sidecar time), with
- * custody naming the original's hash, the byte range and the index slot.
+ * custody naming the original's hash, the byte range and the index slot; then the whole
+ * file's row becomes the split (off the track, listing pieces and refused segments). A
+ * segment that spans the whole file is the file itself: that row is placed by it.
  */
-function insertPieces(db: Db, cam: CameraRow, hiv: EvidenceItem, index: CardIndexRef, cut: CutPiece[], refused: SegmentRefusal[], examiner: string): HikvisionSplit {
+function applySplit(
+  db: Db,
+  cam: CameraRow,
+  hiv: EvidenceItem,
+  wholeId: number,
+  wholeInputs: StoredInputs,
+  index: CardIndexRef,
+  cut: CutPiece[],
+  refused: SegmentRefusal[],
+  examiner: string,
+  previous: { method: string; start: string | null } | null
+): HikvisionSplit {
   const pieces: HikvisionSplit['pieces'] = []
+  let self: StoredInputs | null = null
   for (const p of cut) {
     const inputs: StoredInputs = { sidecar: { startEpochUs: p.startEpochUs, endEpochUs: p.endEpochUs, source: p.sourceText }, hikvisionPiece: p.source }
     const cols = placementColumns(decide(inputs, cam))
-    // A piece left by an interrupted earlier run (same bytes, same segment) is re-placed, not doubled.
-    const existing = videoFileIdOf(db, p.evidence.id)
-    const id = existing ?? insertVideoFile(db, p.evidence.id, cam.id, p.probe, cols, inputs, examiner)
-    if (existing !== null) {
-      db.prepare(
-        'UPDATE video_file SET camera_id = @camera_id, start_us = @start_us, raw_start_us = @raw_start_us, offset_applied = @offset_applied, start_method = @start_method, start_detail = @start_detail, unplaced_reason = @unplaced_reason, placement = @placement, placement_inputs = @inputs WHERE id = @id'
-      ).run({ ...cols, camera_id: cam.id, inputs: JSON.stringify(inputs), id })
+    let id: number
+    if (p.evidence.id === hiv.id) {
+      self = inputs
+      id = wholeId
+    } else {
+      // A piece left by an interrupted earlier run (same bytes, same segment) is re-placed, not doubled.
+      const existing = videoFileIdOf(db, p.evidence.id)
+      id = existing ?? insertVideoFile(db, p.evidence.id, cam.id, p.probe, cols, inputs, examiner)
+      if (existing !== null) db.prepare(UPDATE_PLACEMENT).run({ ...cols, camera_id: cam.id, inputs: JSON.stringify(inputs), id })
     }
     appendCustody(db, {
       examiner,
@@ -477,7 +505,11 @@ function insertPieces(db: Db, cam: CameraRow, hiv: EvidenceItem, index: CardInde
     })
     pieces.push({ slot: p.slot, videoFileId: id, evidenceId: p.evidence.id })
   }
-  return { index, pieces, refused }
+  const split: HikvisionSplit = { index, pieces, refused }
+  const inputs: StoredInputs = self ? { ...self, hikvisionSplit: split } : { ...wholeInputs, hikvisionSplit: split }
+  db.prepare(UPDATE_PLACEMENT).run({ ...columnsFor(inputs, cam), camera_id: cam.id, inputs: JSON.stringify(inputs), id: wholeId })
+  appendSplitCustody(db, hiv, wholeId, split, examiner, previous)
+  return split
 }
 
 function appendSplitCustody(db: Db, hiv: EvidenceItem, videoFileId: number, split: HikvisionSplit, examiner: string, previous: { method: string; start: string | null } | null): void {
@@ -515,13 +547,8 @@ async function applyCardIndex(folder: CaseFolder, index: EvidenceItem, opts: Vid
     const cut = await cutHikvisionPieces(folder, hiv, card, { examiner: opts.examiner, tools: opts.tools, signal: opts.signal, videoEvidence: (id) => videoFileIdOf(db, id) })
     const split = db.transaction(() => {
       const cam = cameraRow(db, row.camera_id)
-      const s = insertPieces(db, cam, hiv, card.index, cut.pieces, cut.refused, opts.examiner)
       // The investigator's entry (if any) stays in the inputs, for the record; the split rules.
-      db.prepare(
-        'UPDATE video_file SET start_us = @start_us, raw_start_us = @raw_start_us, offset_applied = @offset_applied, start_method = @start_method, start_detail = @start_detail, unplaced_reason = @unplaced_reason, placement = @placement, placement_inputs = @inputs WHERE id = @id'
-      ).run({ ...splitColumns(s), inputs: JSON.stringify({ ...inputs, hikvisionSplit: s }), id: row.id })
-      appendSplitCustody(db, hiv, row.id, s, opts.examiner, { method: row.start_method, start: row.start_us !== null ? microsToIso(row.start_us) : null })
-      return s
+      return applySplit(db, cam, hiv, row.id, inputs, card.index, cut.pieces, cut.refused, opts.examiner, { method: row.start_method, start: row.start_us !== null ? microsToIso(row.start_us) : null })
     })()
     replaced++
     messages.push(splitMessage(row.original_name, split))
@@ -553,7 +580,7 @@ export function placeFile(db: Db, fileId: number, req: PlaceRequest, examiner: s
   if (req.timeZone && !isValidTimeZone(req.timeZone)) throw new VideoError(`Unknown time zone "${req.timeZone}".`, 'BAD_REQUEST')
   const cam = cameraRow(db, row.camera_id)
   const inputs = JSON.parse(row.placement_inputs) as StoredInputs
-  if (inputs.hikvisionSplit?.pieces.length) {
+  if (inputs.hikvisionSplit?.pieces.some((p) => p.videoFileId !== fileId)) {
     throw new VideoError(`${row.original_name} is shown as its ${inputs.hikvisionSplit.pieces.length} recordings from ${inputs.hikvisionSplit.index.name}, each at its own start; one start for the whole file would misplace everything after the first pause. Place a recording (video file #${inputs.hikvisionSplit.pieces[0]!.videoFileId}…) instead.`, 'BAD_REQUEST')
   }
   const manual = { text: req.start, zone: req.timeZone ?? cam.time_zone ?? caseZone, basis: req.basis, by: examiner }

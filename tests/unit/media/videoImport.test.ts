@@ -2,7 +2,7 @@
 // by a Dahua / UniFi file name with the camera's zone, unplaced then placed by hand, the
 // camera offset and its calibration (originals untouched, custody written), tracks with
 // gaps and overlaps, door suggestions, and `iwb cameras --json` on the built CLI.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -178,7 +178,7 @@ describe('iwb cameras / place / import on the built CLI', () => {
 })
 
 describe('Hikvision SD card: hivNNNNN.mp4 placed by the card index (sidecar)', () => {
-  it('the index from the sample card places hiv00000.mp4 at its first current segment, in the camera zone', async () => {
+  it('the sample card index places the recording of slot 0 at its own start in the camera zone; every other segment is reported', async () => {
     const { extractMembers } = await import('../../../electron/core/ingest/archive/extractMembers')
     const { execFileSync } = await import('node:child_process')
     const card = join(tmp.path, 'card')
@@ -186,18 +186,33 @@ describe('Hikvision SD card: hivNNNNN.mp4 placed by the card index (sidecar)', (
     for await (const item of extractMembers(join(__dirname, '..', '..', '..', '..', 'shared', 'samples', 'video', 'hikvision_sdcard_index_exampleV2.zip'), join(tmp.path, 'zip'), { archiveName: 'exampleV2.zip' })) {
       if (item.outcome === 'extracted' && item.member.path === 'index00.bin') copyFileSync(item.tempPath, join(card, 'index00.bin'))
     }
-    // The sample has no video: an MPEG-PS stand-in under the card's file name.
+    // The sample has no video: an MPEG-PS stand-in under the card's file name, padded to
+    // the end of slot 0's byte range [0, 2881484); slot 1 starts at 2883584, past its end.
     const hiv = join(card, 'hiv00000.mp4')
     execFileSync(tools.ffmpeg, ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=2', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-f', 'mpeg', hiv])
+    const ps = readFileSync(hiv)
+    writeFileSync(hiv, Buffer.concat([ps, Buffer.alloc(2_881_484 - ps.length)]))
     folder.close()
     const env = { IWB_CONFIG_DIR: join(tmp.path, 'config') }
     const r = iwb(['import', caseDir, join(card, 'index00.bin'), hiv, '--tz', 'Europe/Kyiv', '--json'], env)
     expect(r.code, r.stderr + r.stdout).toBe(0)
-    const out = JSON.parse(r.stdout) as { outcome: string; video?: { startMethod: string; startUs: number; startDetail: string; container: string } }[]
+    type Piece = { id: number; startMethod: string; startUs: number; startDetail: string; container: string; warnings: string[]; piece: { byteStart: number; byteEnd: number } }
+    type Out = { outcome: string; video?: Piece; pieces?: Piece[]; refusedSegments?: { slot: number; reason: string }[] }
+    const out = JSON.parse(r.stdout) as Out[]
     expect(out[0]).toMatchObject({ outcome: 'sidecar' })
+    // Slot 0 spans the whole stand-in: the file is that one recording, placed at its start.
     // Index: slot 0 of hiv00000.mp4 starts 2025-04-28 16:06:18.091 camera wall clock; Kyiv is UTC+3.
-    expect(out[1]).toMatchObject({ outcome: 'imported', video: { startMethod: 'sidecar', startUs: at('2025-04-28T13:06:18.091Z') } })
+    expect(out[1]).toMatchObject({ outcome: 'imported', video: { startMethod: 'sidecar', startUs: at('2025-04-28T13:06:18.091Z'), container: 'mpeg', piece: { byteStart: 0, byteEnd: 2_881_484 } } })
     expect(out[1]!.video!.startDetail).toMatch(/Hikvision index00\.bin, hiv00000\.mp4 slot 0/)
+    expect(out[1]!.pieces!.map((p) => p.id)).toEqual([out[1]!.video!.id])
+    // Slots 1–18 (current) lie past the end of the stand-in; the rest are stale slots of an earlier pass.
+    const refused = out[1]!.refusedSegments!
+    expect(refused.filter((s) => /past the end of the file/.test(s.reason)).map((s) => s.slot)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1))
+    expect(refused.filter((s) => s.slot > 18).every((s) => /^stale slot/.test(s.reason))).toBe(true)
+    expect(refused.length).toBeGreaterThan(18)
+    expect(out[1]!.video!.warnings).toHaveLength(refused.length)
+    const cams = iwb(['cameras', caseDir], env)
+    expect(cams.stdout).toMatch(/hiv00000\.mp4 .*\n.*start from sidecar: Hikvision index00\.bin, hiv00000\.mp4 slot 0.*\n\s+bytes \[0, 2881484\) of evidence #\d+ hiv00000\.mp4/)
     folder = CaseFolder.open(caseDir)
   })
 })
