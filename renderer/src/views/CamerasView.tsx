@@ -33,7 +33,9 @@ export function CamerasView(props: { current: CaseSummary; onError: (m: string) 
   const files = cameras.flatMap((c) => c.files)
   const imported = new Set(files.map((f) => f.evidenceId))
   const notImported = evidence.filter((e) => !imported.has(e.id))
-  const unplaced = files.filter((f) => f.startUs === null)
+  // A Hikvision file shown as its recordings (pieces) needs no start of its own.
+  const shownAsPieces = (f: VideoFileInfo): boolean => (f.split?.pieces.some((p) => p.videoFileId !== f.id) ?? false)
+  const unplaced = files.filter((f) => f.startUs === null && !shownAsPieces(f))
 
   const importVideo = async (ids: number[]): Promise<void> => {
     setBusy('Importing video…')
@@ -124,11 +126,26 @@ export function CamerasView(props: { current: CaseSummary; onError: (m: string) 
                     {f.codec} {f.width}×{f.height} {f.playback === 'transcode' ? '(transcoded to play)' : ''}
                   </td>
                   <td>{f.startUs === null ? <strong>unplaced</strong> : iso(f.startUs)}</td>
-                  <td>{f.startUs === null ? f.unplacedReason : `${f.startMethod}: ${f.startDetail}`}</td>
                   <td>
-                    <button type="button" onClick={() => setPlacing(f)} aria-label={`Place ${f.fileName}`}>
-                      Place…
-                    </button>
+                    {f.startUs === null ? f.unplacedReason : `${f.startMethod}: ${f.startDetail}`}
+                    {f.piece && <div className="muted">{`bytes [${f.piece.byteStart}, ${f.piece.byteEnd}) of evidence #${f.piece.of.evidenceId} ${f.piece.of.fileName}`}</div>}
+                    {f.split && f.split.refused.length > 0 && (
+                      <details>
+                        <summary>{f.split.refused.length} index segment(s) not used</summary>
+                        <ul aria-label={`Segments of ${f.fileName} not used`}>
+                          {f.warnings.map((w) => (
+                            <li key={w}>{w}</li>
+                          ))}
+                        </ul>
+                      </details>
+                    )}
+                  </td>
+                  <td>
+                    {!shownAsPieces(f) && (
+                      <button type="button" onClick={() => setPlacing(f)} aria-label={`Place ${f.fileName}`}>
+                        Place…
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}

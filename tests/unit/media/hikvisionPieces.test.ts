@@ -23,6 +23,7 @@ import { buildTrack, footageAt } from '../../../electron/core/media/placement/tr
 import { getCamera, importVideoEvidence, listCameras, placeFile, updateCamera, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
 import { decodeFrameCode } from '../../helpers/frameCode'
 import { concatRecordings, makePsRecording, writeHikvisionIndex, type IndexSegment } from '../../helpers/hikvisionCard'
+import { iwb } from '../../helpers/cli'
 import { tempDir } from '../../helpers/tmp'
 import { testMediaServer, testTools } from '../../helpers/videoFixtures'
 
@@ -244,3 +245,29 @@ describe('the index imported after the hiv file', () => {
 function evidenceIdOf(f: CaseFolder, name: string): number {
   return (f.db.prepare('SELECT id FROM evidence WHERE original_name = ?').get(name) as { id: number }).id
 }
+
+describe('on the built CLI: the hiv file first, the index later', () => {
+  it('`iwb import` of the index re-places the file; `iwb cameras --json` lists the pieces with their byte ranges and starts', () => {
+    const caseDir = join(tmp.path, 'case-cli')
+    CaseFolder.create(caseDir, { name: 'CLI card', examiner: EXAMINER, timeZone: 'UTC' }).close()
+    const env = { IWB_CONFIG_DIR: join(tmp.path, 'config') }
+    const hiv = iwb(['import', caseDir, hivPath, '--camera', 'Gate', '--tz', 'UTC', '--json'], env)
+    expect(hiv.code, hiv.stderr + hiv.stdout).toBe(0)
+    expect(JSON.parse(hiv.stdout)).toMatchObject({ outcome: 'imported', video: { startMethod: 'unplaced' } })
+    const idx = iwb(['import', caseDir, join(tmp.path, 'card', 'index00.bin'), '--json'], env)
+    expect(idx.code, idx.stderr + idx.stdout).toBe(0)
+    expect(JSON.parse(idx.stdout)).toMatchObject({ outcome: 'sidecar', message: expect.stringMatching(/re-placed 1 hiv file: hiv00000\.mp4: 3 recordings/) as unknown })
+    const r = iwb(['cameras', caseDir, '--json'], env)
+    expect(r.code, r.stderr).toBe(0)
+    const [gate] = JSON.parse(r.stdout) as CameraInfo[]
+    const pieces = pieceFiles(gate!)
+    expect(pieces.map((p) => [p.startUs, p.piece!.byteStart, p.piece!.byteEnd, p.piece!.index.slot])).toEqual([
+      [T0, ranges[0]!.start, ranges[0]!.end, 0],
+      [T0 + 5 * MIN, ranges[1]!.start, ranges[1]!.end, 1],
+      [T0 + 120 * MIN + 250_000, ranges[2]!.start, ranges[2]!.end, 2]
+    ])
+    expect(pieces.every((p) => p.piece!.of.sha256 === hivSha && /^Hikvision index00\.bin, hiv00000\.mp4 slot \d/.test(p.startDetail))).toBe(true)
+    expect(gate!.track.gaps).toHaveLength(2)
+    expect(gate!.files.find((f) => f.split)!.split!.refused.map((s) => s.slot)).toEqual([3, 4, 5])
+  })
+})
