@@ -7,9 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { HIK_FILE_RECORD_BYTES, HIK_HEADER_BYTES, HIK_SEGMENT_BYTES, HIK_SEGMENTS_PER_FILE } from '../../electron/core/media/hikvisionIndex'
-import type { MediaToolPaths } from '../../electron/core/media/ffmpegRunner'
 import { frameCodeFilters } from './frameCode'
-import { testTools } from './videoFixtures'
 
 const execFileP = promisify(execFile)
 
@@ -27,7 +25,13 @@ export interface PsRecording {
  * One motion recording: H.264 in MPEG-PS (`-f mpeg`, as on the card), frames numbered
  * firstFrame .. firstFrame+frames-1, a keyframe every `gop` frames.
  */
-export async function makePsRecording(dir: string, name: string, opts: { firstFrame: number; frames: number; fps?: number; width?: number; height?: number; gop?: number }, tools: MediaToolPaths = testTools()): Promise<PsRecording> {
+export async function makePsRecording(
+  dir: string,
+  name: string,
+  opts: { firstFrame: number; frames: number; fps?: number; width?: number; height?: number; gop?: number },
+  // Not testTools(): this helper stays free of app imports so the e2e specs can use it too.
+  ffmpeg: string = process.env.IWB_TEST_FFMPEG ?? '/usr/bin/ffmpeg'
+): Promise<PsRecording> {
   const fps = opts.fps ?? 25
   const width = opts.width ?? 320
   const height = opts.height ?? 240
@@ -40,7 +44,7 @@ export async function makePsRecording(dir: string, name: string, opts: { firstFr
   const source = `color=c=0x808080:s=${width}x${height}:r=${fps}:d=${seconds},format=yuv420p,noise=alls=40:allf=t+u,${frameCodeFilters(width, height)},trim=start_frame=${opts.firstFrame}:end_frame=${last},setpts=PTS-STARTPTS`
   const path = join(dir, name)
   await execFileP(
-    tools.ffmpeg,
+    ffmpeg,
     ['-nostdin', '-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', source, '-c:v', 'libx264', '-preset', 'veryfast', '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-bf', '0', '-pix_fmt', 'yuv420p', '-f', 'mpeg', path],
     { timeout: 60_000, maxBuffer: 1024 * 1024 }
   )
