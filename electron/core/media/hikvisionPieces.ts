@@ -96,7 +96,7 @@ export async function findCardIndex(folder: CaseFolder, originalPath: string): P
 
 /** Why a segment cannot be cut from a file of `size` bytes; null when it can. */
 export function segmentProblem(s: HikvisionSegment, size: number): string | null {
-  if (s.status === 'stale') return `stale slot, not used: ${s.problems.join('; ')}`
+  if (s.status === 'stale') return `stale slot, not used: ${s.problems.join('; ')}${s.mayHoldOldVideo ? ' (its bytes lie past what the current pass wrote: older video may still be there, unverified)' : ''}`
   if (s.status === 'recording' || s.endEpochS === 0) return 'still being recorded when the index was saved: the index gives no end'
   if (s.startOffset === null || s.endOffset === null) return 'the index gives no byte range for it'
   if (s.endOffset <= s.startOffset) return `its byte range ends (${s.endOffset}) at or before it starts (${s.startOffset})`

@@ -143,3 +143,30 @@ describe('Hikvision index on hostile input', () => {
     expect(parsed.segments.every((s) => s.startMicros === null)).toBe(true)
   })
 })
+
+describe('which segments of a written index can be cut into pieces (segmentProblem)', () => {
+  it('gives the reason for each segment that cannot be used, and none for a good one', async () => {
+    const { writeHikvisionIndex } = await import('../../helpers/hikvisionCard')
+    const { segmentProblem } = await import('../../../electron/core/media/hikvisionPieces')
+    const t0 = Date.UTC(2024, 5, 1, 8) * 1000
+    const path = join(dir, 'written-index00.bin')
+    const seg = (i: number, startOffset: number, endOffset: number, lengthUs = 4_000_000) => ({ startUs: t0 + i * 60_000_000, endUs: t0 + i * 60_000_000 + lengthUs, startOffset, endOffset })
+    writeHikvisionIndex(path, [
+      {
+        fileNo: 1,
+        segments: [seg(0, 0, 1000), seg(1, 5000, 4000), seg(2, 0, 0), seg(3, 9000, 20_000), seg(4, 2000, 3000, 0), seg(5, 1000, 2000)],
+        segmentCount: 5
+      }
+    ])
+    const parsed = parseHikvisionIndex(readFileSync(path))
+    expect(parsed.warnings).toEqual([])
+    const bySlot = new Map(parsed.segments.filter((s) => s.fileName === 'hiv00001.mp4').map((s) => [s.slot, segmentProblem(s, 10_000)]))
+    expect(bySlot.get(0)).toBeNull()
+    expect(bySlot.get(1)).toMatch(/ends \(4000\) at or before it starts \(5000\)/)
+    expect(bySlot.get(2)).toMatch(/no byte range/)
+    expect(bySlot.get(3)).toMatch(/\[9000, 20000\) runs past the end of the file \(10000 bytes\)/)
+    expect(bySlot.get(4)).toMatch(/ends at or before it starts in time/)
+    // Slot 5 is past the file's 5 current segments: left from an earlier pass.
+    expect(bySlot.get(5)).toMatch(/^stale slot, not used: slot 5 is past the file's 5 current segments/)
+  })
+})
