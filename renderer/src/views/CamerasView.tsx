@@ -162,7 +162,8 @@ export function CamerasView(props: { current: CaseSummary; onError: (m: string) 
                 <li key={e.id}>
                   #{e.id} {e.originalName}{' '}
                   <button type="button" onClick={() => void importVideo([e.id])} disabled={busy !== null} aria-label={`Import ${e.originalName} as video`}>
-                    Import as video
+                    {/* A Hikvision card index is no footage: importing it places the card's hiv files as their recordings. */}
+                    {/^index0[01]\.bin$/i.test(e.originalName) ? 'Apply as card index' : 'Import as video'}
                   </button>
                 </li>
               ))}
