@@ -444,7 +444,10 @@ function videoFileIdOf(db: Db, evidenceId: number): number | null {
 
 function splitMessage(fileName: string, split: HikvisionSplit): string {
   const n = split.pieces.length
-  const refused = split.refused.length ? `; ${split.refused.length} segment${split.refused.length === 1 ? '' : 's'} not used: ${split.refused.map((r) => `slot ${r.slot}: ${r.reason}`).join('; ')}` : ''
+  // A worn card has hundreds of stale slots: the first few here, all of them in the listing and custody.
+  const shown = split.refused.slice(0, 5).map((r) => `slot ${r.slot}: ${r.reason}`)
+  const more = split.refused.length > shown.length ? `; and ${split.refused.length - shown.length} more (iwb cameras lists them)` : ''
+  const refused = split.refused.length ? `; ${split.refused.length} segment${split.refused.length === 1 ? '' : 's'} not used: ${shown.join('; ')}${more}` : ''
   return `${fileName}: ${n} recording${n === 1 ? '' : 's'} placed by ${split.index.name}, each at its own start${refused}`
 }
 
