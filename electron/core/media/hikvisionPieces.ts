@@ -140,19 +140,12 @@ export async function cutHikvisionPieces(folder: CaseFolder, hiv: EvidenceItem, 
       index: { ...card.index, slot: s.slot }
     }
     // A segment spanning the whole file is the file itself: nothing to cut.
-    const evidence = range.start === 0 && range.end === size ? hiv : await takePiece(folder, hiv, path, source, opts)
-    if (typeof evidence === 'string') {
-      refused.push({ slot: s.slot, byteRange, reason: evidence })
+    const taken = range.start === 0 && range.end === size ? await probeTaken(hiv, folder.evidencePath(hiv.sha256), opts) : await takePiece(folder, hiv, path, source, opts)
+    if (typeof taken === 'string') {
+      refused.push({ slot: s.slot, byteRange, reason: taken })
       continue
     }
-    let probe: VideoProbe
-    try {
-      probe = await probeVideo(folder.evidencePath(evidence.sha256), opts.tools, { signal: opts.signal })
-    } catch (err) {
-      if (!(err instanceof ProbeError)) throw err
-      refused.push({ slot: s.slot, byteRange, reason: `its bytes are not readable footage: ${err.message.replace(evidence.sha256, evidence.originalName)}` })
-      continue
-    }
+    const { evidence, probe } = taken
     pieces.push({
       slot: s.slot,
       source,
@@ -166,12 +159,28 @@ export async function cutHikvisionPieces(folder: CaseFolder, hiv: EvidenceItem, 
   return { pieces, refused }
 }
 
-/** The piece's bytes as a child evidence item; a string says why it could not be taken. */
-async function takePiece(folder: CaseFolder, hiv: EvidenceItem, path: string, src: PieceSource, opts: CutOptions): Promise<EvidenceItem | string> {
+/** Probes bytes at `path`; a string says why they are not footage. */
+async function probeTaken(evidence: EvidenceItem, path: string, opts: CutOptions): Promise<{ evidence: EvidenceItem; probe: VideoProbe } | string> {
+  try {
+    return { evidence, probe: await probeVideo(path, opts.tools, { signal: opts.signal }) }
+  } catch (err) {
+    if (!(err instanceof ProbeError)) throw err
+    return `its bytes are not readable footage: ${err.message.replace(basename(path), evidence.originalName)}`
+  }
+}
+
+/**
+ * The piece's bytes, probed first (bytes that are not footage are refused and not taken
+ * into the case), then as a child evidence item; a string says why it could not be used.
+ */
+async function takePiece(folder: CaseFolder, hiv: EvidenceItem, path: string, src: PieceSource, opts: CutOptions): Promise<{ evidence: EvidenceItem; probe: VideoProbe } | string> {
   const temp = join(folder.layout.incoming, `${randomBytes(12).toString('hex')}.piece`)
+  const name = `${hiv.originalName} slot ${src.index.slot}`
   try {
     // Exactly bytes [start, end): createReadStream's end is inclusive.
     await pipeline(createReadStream(path, { start: src.byteStart, end: src.byteEnd - 1 }), createWriteStream(temp, { flags: 'wx', mode: 0o600 }), { signal: opts.signal })
+    const probed = await probeTaken({ ...hiv, originalName: name }, temp, opts)
+    if (typeof probed === 'string') return probed
     const memberPath = `bytes [${src.byteStart}, ${src.byteEnd}) per ${src.index.name} slot ${src.index.slot}`
     const acquired = await acquireEvidence(
       folder,
@@ -180,7 +189,7 @@ async function takePiece(folder: CaseFolder, hiv: EvidenceItem, path: string, sr
         acquiredVia: 'archive-member',
         parentId: hiv.id,
         memberPath,
-        originalName: `${hiv.originalName} slot ${src.index.slot}`,
+        originalName: name,
         originalPath: `${hiv.originalPath}!/${memberPath}`,
         sourceMtimeUs: null
       },
@@ -192,10 +201,11 @@ async function takePiece(folder: CaseFolder, hiv: EvidenceItem, path: string, sr
     if (acquired.outcome === 'duplicate') {
       const fileId = opts.videoEvidence(evidence.id)
       // Same bytes already footage: only a piece of this very segment (an earlier run) is reused.
-      const samePiece = evidence.parentId === hiv.id && evidence.originalName === `${hiv.originalName} slot ${src.index.slot}`
+      const samePiece = evidence.parentId === hiv.id && evidence.originalName === name
       if (fileId !== null && !samePiece) return `its bytes are already in the case as evidence #${evidence.id} (${evidence.originalName}), video file #${fileId}`
     }
-    return evidence
+    // The probe read the staging copy: the same bytes now live at evidence/<sha256>.
+    return { evidence, probe: { ...probed.probe, path: folder.evidencePath(evidence.sha256) } }
   } finally {
     await unlink(temp).catch(() => undefined)
   }

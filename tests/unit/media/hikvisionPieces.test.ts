@@ -19,6 +19,7 @@ import { evidenceById } from '../../../electron/core/case/evidence'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { mediaBodyBytes, type MediaServer, type MediaResponse } from '../../../electron/core/media/mediaServer'
 import { runFfmpeg } from '../../../electron/core/media/ffmpegRunner'
+import { cutHikvisionPieces, findCardIndex } from '../../../electron/core/media/hikvisionPieces'
 import { buildTrack, footageAt } from '../../../electron/core/media/placement/tracks'
 import { getCamera, importVideoEvidence, listCameras, placeFile, updateCamera, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
 import { decodeFrameCode } from '../../helpers/frameCode'
@@ -245,6 +246,28 @@ describe('the index imported after the hiv file', () => {
 function evidenceIdOf(f: CaseFolder, name: string): number {
   return (f.db.prepare('SELECT id FROM evidence WHERE original_name = ?').get(name) as { id: number }).id
 }
+
+describe('an import interrupted after the pieces were cut', () => {
+  it('the next import reuses the pieces already taken (same hash), with no second copy', async () => {
+    const other = CaseFolder.create(join(tmp.path, 'case3'), { name: 'Interrupted', examiner: EXAMINER, timeZone: 'UTC' })
+    try {
+      const takeInto = async (path: string) => (await acquireEvidence(other, { path }, { examiner: EXAMINER })).evidence!.id
+      await takeInto(join(tmp.path, 'card', 'index00.bin'))
+      const hiv = evidenceById(other.db, await takeInto(hivPath))!
+      // As if the process died after cutting: piece evidence rows exist, no video rows.
+      const card = (await findCardIndex(other, hiv.originalPath))!
+      const first = await cutHikvisionPieces(other, hiv, card, { examiner: EXAMINER, tools, videoEvidence: () => null })
+      expect(first.pieces).toHaveLength(3)
+      const evidenceRows = (): number => (other.db.prepare('SELECT COUNT(*) AS n FROM evidence').get() as { n: number }).n
+      expect(evidenceRows()).toBe(5)
+      const r = await importVideoEvidence(other, hiv.id, { examiner: EXAMINER, tools, caseZone: 'UTC', camera: 'Dock', timeZone: 'UTC' })
+      expect(r.outcome === 'imported' && r.pieces!.map((p) => p.evidenceId)).toEqual(first.pieces.map((p) => p.evidence.id))
+      expect(evidenceRows()).toBe(5)
+    } finally {
+      other.close()
+    }
+  })
+})
 
 describe('on the built CLI: the hiv file first, the index later', () => {
   it('`iwb import` of the index re-places the file; `iwb cameras --json` lists the pieces with their byte ranges and starts', () => {
