@@ -160,8 +160,8 @@ export function buildCaseJsonLd(input: JsonLdInput): Record<string, unknown> {
     graph.push({
       '@id': actionId,
       '@type': 'case-investigation:InvestigativeAction',
-      'uco-core:name': it.acquiredVia === 'archive-member' ? 'extracted from archive' : 'acquired',
-      'uco-core:description': `Read once, hashed (SHA-256) and copied read-only into the case as evidence #${it.id}.`,
+      'uco-core:name': acquisitionName(it),
+      'uco-core:description': `Read once, hashed (SHA-256) and copied read-only into the case as evidence #${it.id}.${it.acquiredVia === 'archive-member' ? ` Taken from ${it.originalPath}.` : ''}`,
       'uco-action:startTime': dateTime(it.acquiredAt),
       'uco-action:endTime': dateTime(it.acquiredAt),
       'uco-action:performer': ref(person(it.examiner)),
@@ -293,4 +293,11 @@ export function sha256ValuesIn(doc: unknown): Set<string> {
   }
   walk(doc)
   return out
+}
+
+/** How an item came into the case: a member of an archive, a byte range cut from its parent
+ *  (a Hikvision recording cut by its card index: "…!/bytes [a, b) per index00.bin slot N"), or a file. */
+function acquisitionName(it: { acquiredVia: string; originalPath: string }): string {
+  if (it.acquiredVia !== 'archive-member') return 'acquired'
+  return /!\/bytes \[\d+, \d+\)/.test(it.originalPath) ? 'cut from its parent file by byte range' : 'extracted from archive'
 }

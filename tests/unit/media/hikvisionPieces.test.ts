@@ -292,5 +292,19 @@ describe('on the built CLI: the hiv file first, the index later', () => {
     expect(pieces.every((p) => p.piece!.of.sha256 === hivSha && /^Hikvision index00\.bin, hiv00000\.mp4 slot \d/.test(p.startDetail))).toBe(true)
     expect(gate!.track.gaps).toHaveLength(2)
     expect(gate!.files.find((f) => f.split)!.split!.refused.map((s) => s.slot)).toEqual([3, 4, 5])
+
+    // In an exported bag, each piece is an observable whose acquisition was a byte-range cut
+    // of the hiv file (its object), not an archive extraction.
+    const bag = join(tmp.path, 'bag-cli')
+    const ex = iwb(['export', caseDir, '--out', bag, '--json'], env)
+    expect(ex.code, ex.stderr + ex.stdout).toBe(0)
+    const graph = (JSON.parse(readFileSync(join(bag, 'case.jsonld'), 'utf8')) as { '@graph': Record<string, unknown>[] })['@graph']
+    const cuts = graph.filter((n) => n['uco-core:name'] === 'cut from its parent file by byte range')
+    expect(cuts).toHaveLength(3)
+    for (const [i, cut] of cuts.entries()) {
+      expect(cut['uco-core:description']).toContain(`hiv00000.mp4!/bytes [${ranges[i]!.start}, ${ranges[i]!.end}) per index00.bin slot ${i}`)
+      expect(cut['uco-action:object']).toBeDefined()
+    }
+    expect(graph.some((n) => n['uco-core:name'] === 'extracted from archive')).toBe(false)
   })
 })
