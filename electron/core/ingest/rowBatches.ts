@@ -72,6 +72,39 @@ class BatchBuilder {
     }
   }
 
+  add(item: Extract<ParsedItem, { kind: 'event' }>, sourceId: number, agg: BatchAggregator): void {
+    const e = item.event
+    const f = item.flags
+    if (item.invalidUtf8) this.invalidUtf8++
+    const r = this.count
+    const nums = this.numbers
+    let k = r * NUMBERS
+    nums[k++] = sourceId
+    nums[k++] = item.us
+    nums[k++] = item.sourceUs
+    nums[k++] = item.ref.offset
+    nums[k++] = item.ref.length
+    nums[k++] = item.ref.lineNo ?? Number.NaN
+    nums[k++] = item.ref.recordNo ?? Number.NaN
+    nums[k] = (f.dstAmbiguous ? 1 : 0) | (f.dstGap ? 2 : 0) | (f.yearInferred ? 4 : 0) | (f.zoneAssumed ? 8 : 0) | (item.invalidUtf8 ? 16 : 0)
+    this.text(r, 0, e.rawTime)
+    this.text(r, 1, e.category)
+    this.text(r, 2, e.action)
+    this.text(r, 3, e.outcome)
+    this.text(r, 4, e.actor)
+    this.text(r, 5, e.actorId)
+    this.text(r, 6, e.host)
+    this.text(r, 7, e.srcIp)
+    this.text(r, 8, e.dstIp)
+    this.text(r, 9, e.location)
+    this.text(r, 10, e.message)
+    this.text(r, 11, e.fields && hasKeys(e.fields) ? JSON.stringify(e.fields) : null)
+    agg.add(e.category, e.location ?? null, item.us, e.outcome === 'failure')
+    this.count++
+    if (this.first === null || item.us < this.first) this.first = item.us
+    if (this.last === null || item.us > this.last) this.last = item.us
+  }
+
   build(agg: BatchAggregates): RowBatch {
     const n = this.count
     return {
@@ -91,54 +124,28 @@ class BatchBuilder {
   }
 }
 
-export async function* toRowBatches(items: AsyncIterable<ParsedItem>, sourceId: number, maxIssues: number): AsyncGenerator<RowBatch> {
+/** Rows of the parsed items (given a chunk at a time), ROWS_PER_BATCH per batch. */
+export async function* toRowBatches(chunks: AsyncIterable<ParsedItem[]>, sourceId: number, maxIssues: number): AsyncGenerator<RowBatch> {
   let batch = new BatchBuilder(0)
   let issuesKept = 0
   const agg = new BatchAggregator()
-  for await (const item of items) {
-    const end = item.ref.offset + item.ref.length
-    if (end > batch.bytesDone) batch.bytesDone = end
-    if (item.kind === 'bad') {
-      batch.badCount++
-      if (issuesKept < maxIssues) {
-        issuesKept++
-        batch.issues.push({ line: item.ref.lineNo, record: item.ref.recordNo, offset: item.ref.offset, reason: item.reason, excerpt: item.excerpt })
+  for await (const chunk of chunks) {
+    for (const item of chunk) {
+      const end = item.ref.offset + item.ref.length
+      if (end > batch.bytesDone) batch.bytesDone = end
+      if (item.kind === 'bad') {
+        batch.badCount++
+        if (issuesKept < maxIssues) {
+          issuesKept++
+          batch.issues.push({ line: item.ref.lineNo, record: item.ref.recordNo, offset: item.ref.offset, reason: item.reason, excerpt: item.excerpt })
+        }
+        continue
       }
-      continue
-    }
-    const e = item.event
-    const f = item.flags
-    if (item.invalidUtf8) batch.invalidUtf8++
-    const r = batch.count
-    const nums = batch.numbers
-    let k = r * NUMBERS
-    nums[k++] = sourceId
-    nums[k++] = item.us
-    nums[k++] = item.sourceUs
-    nums[k++] = item.ref.offset
-    nums[k++] = item.ref.length
-    nums[k++] = item.ref.lineNo ?? Number.NaN
-    nums[k++] = item.ref.recordNo ?? Number.NaN
-    nums[k] = (f.dstAmbiguous ? 1 : 0) | (f.dstGap ? 2 : 0) | (f.yearInferred ? 4 : 0) | (f.zoneAssumed ? 8 : 0) | (item.invalidUtf8 ? 16 : 0)
-    batch.text(r, 0, e.rawTime)
-    batch.text(r, 1, e.category)
-    batch.text(r, 2, e.action)
-    batch.text(r, 3, e.outcome)
-    batch.text(r, 4, e.actor)
-    batch.text(r, 5, e.actorId)
-    batch.text(r, 6, e.host)
-    batch.text(r, 7, e.srcIp)
-    batch.text(r, 8, e.dstIp)
-    batch.text(r, 9, e.location)
-    batch.text(r, 10, e.message)
-    batch.text(r, 11, e.fields && hasKeys(e.fields) ? JSON.stringify(e.fields) : null)
-    agg.add(e.category, e.location ?? null, item.us, e.outcome === 'failure')
-    batch.count++
-    if (batch.first === null || item.us < batch.first) batch.first = item.us
-    if (batch.last === null || item.us > batch.last) batch.last = item.us
-    if (batch.full) {
-      yield batch.build(agg.take())
-      batch = new BatchBuilder(batch.bytesDone)
+      batch.add(item, sourceId, agg)
+      if (batch.full) {
+        yield batch.build(agg.take())
+        batch = new BatchBuilder(batch.bytesDone)
+      }
     }
   }
   if (batch.count > 0 || batch.badCount > 0) yield batch.build(agg.take())
