@@ -16,7 +16,7 @@ import { CancelledError } from '../util/fileHash'
 import { Worker } from 'node:worker_threads'
 import { parseFile } from './parseFile'
 import { ParseWorkerMessage, parseWorkerPath, type ParseWorkerRequest } from './parseWorkerProtocol'
-import { EVENT_COLUMNS, fillRows, ROW_WIDTH, TEXT_COLUMNS, toRowBatches, type RowBatch } from './rowBatches'
+import { EVENT_COLUMNS, fillRows, nextText, ROW_WIDTH, TEXT_COLUMNS, textCursor, toRowBatches, type RowBatch } from './rowBatches'
 import { importers as allImporters } from './registry'
 import { rankImporters, readSniffInput } from './sniff'
 import { formatClockOffset, type TimeDecisions, type TimeSettings } from './timeResolve'
@@ -324,14 +324,13 @@ function partialWhere(sql: string): { column: number; equals: string | null } | 
 /** Whether some row of the batch has the text column non-null (equals null) or exactly `equals`. */
 function batchMeets(b: RowBatch, column: number, equals: string | null): boolean {
   const width = TEXT_COLUMNS.length
-  if (equals !== null && !b.texts[column]!.includes(equals)) return false
-  let pos = 0
+  if (equals !== null && !b.texts[column]!.some((piece) => piece.includes(equals))) return false
+  const cur = textCursor()
   for (let r = 0; r < b.count; r++) {
     const len = b.textLengths[r * width + column]!
     if (len < 0) continue
     if (equals === null) return true
-    if (len === equals.length && b.texts[column]!.startsWith(equals, pos)) return true
-    pos += len
+    if (nextText(b, cur, column, len) === equals) return true
   }
   return false
 }
@@ -456,14 +455,14 @@ export async function insertBatches(
   for await (const b of batches) {
     options.beforeInsert?.(b)
     const t0 = performance.now()
-    const pos = TEXT_COLUMNS.map(() => 0)
+    const cur = textCursor()
     let r = 0
     for (; r + INSERT_ROWS <= b.count; r += INSERT_ROWS) {
-      fillRows(b, r, r + INSERT_ROWS, pos, many)
+      fillRows(b, r, r + INSERT_ROWS, cur, many)
       manyStmt.run(many)
     }
     for (; r < b.count; r++) {
-      fillRows(b, r, r + 1, pos, one)
+      fillRows(b, r, r + 1, cur, one)
       oneStmt.run(one)
     }
     const t1 = performance.now()
