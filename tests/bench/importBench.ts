@@ -61,6 +61,8 @@ export async function benchImport(work: string, lines = 1_000_000): Promise<Benc
   if (run.status !== 0) throw new Error(`import failed: ${run.stderr.slice(-2000)}`)
   const report = JSON.parse(run.stdout) as { events: number; status: string }
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr)?.[1] ?? 0)
+  // CPU time says more than wall time on a machine shared with other work.
+  const cpuS = Number(/User time \(seconds\): ([\d.]+)/.exec(run.stderr)?.[1] ?? 0) + Number(/System time \(seconds\): ([\d.]+)/.exec(run.stderr)?.[1] ?? 0)
   // The imported events must be searchable: one FTS query through the CLI.
   const found = execFileSync(process.execPath, [iwb, 'events', caseDir, '--q', 'user976', '--limit', '5', '--jsonl'], { env, encoding: 'utf8' })
   if (!found.includes('user976')) throw new Error('full-text search found nothing after import')
@@ -80,6 +82,7 @@ export async function benchImport(work: string, lines = 1_000_000): Promise<Benc
       events: report.events,
       'import s (whole iwb process)': (importMs / 1000).toFixed(2),
       'events/s': Math.round(eventsPerSecond),
+      'import CPU s (user + system, both threads)': cpuS.toFixed(2),
       'peak RSS MB': Math.round(rssKb / 1024),
       'sqlite3 .import s (bare table, no parsing)': (sqliteMs / 1000).toFixed(2)
     }

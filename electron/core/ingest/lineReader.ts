@@ -4,12 +4,22 @@
 // order mark (Excel "Unicode text", Event Viewer exports) is split on UTF-16 code units
 // and decoded as UTF-16LE or BE; offsets and lengths stay in bytes of the file. A line
 // longer than the limit is not buffered: it is reported once as too long and skipped to
-// its end.
+// its end. Lines come in chunks (all the lines ending in one read) so that a caller pays
+// one await per megabyte, not one per line; a read that is pure ASCII (nearly every log)
+// is decoded once and its lines are substrings of it.
+import { isAscii } from 'node:buffer'
 import { open } from 'node:fs/promises'
 
 export const MAX_LINE_BYTES = 1024 * 1024
 /** Even, so that UTF-16 code units never straddle two reads. */
 const READ_BYTES = 1024 * 1024
+/**
+ * Lines per chunk: enough to make the await per chunk negligible, few enough that what a
+ * caller builds from one chunk dies young (a whole read's worth raised the peak RSS).
+ */
+const CHUNK_LINES = 512
+/** Bytes of ASCII decoded at once (well below V8's large-object size). */
+const ASCII_SEGMENT = 32 * 1024
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be'
 
@@ -74,10 +84,18 @@ function codec(encoding: TextEncoding): Codec {
   }
 }
 
-export async function* readLines(
-  path: string,
-  options: { signal?: AbortSignal; onBytes?: (n: number) => void; maxLineBytes?: number } = {}
-): AsyncGenerator<Line> {
+export interface ReadLinesOptions {
+  signal?: AbortSignal
+  onBytes?: (n: number) => void
+  maxLineBytes?: number
+}
+
+export async function* readLines(path: string, options: ReadLinesOptions = {}): AsyncGenerator<Line> {
+  for await (const chunk of readLineChunks(path, options)) yield* chunk
+}
+
+/** The file's lines, in order, as one array per read (never empty). */
+export async function* readLineChunks(path: string, options: ReadLinesOptions = {}): AsyncGenerator<Line[]> {
   const maxLine = options.maxLineBytes ?? MAX_LINE_BYTES
   const fh = await open(path, 'r')
   try {
@@ -110,26 +128,44 @@ export async function* readLines(
       let data: Buffer = carry.length ? Buffer.concat([carry, chunk]) : chunk
       let dataStart = carry.length ? carryStart : chunkStart + (bytesRead - chunk.length)
       let from = 0
+      let out: Line[] = []
+      // ASCII: one decode per segment of whole lines, each line a substring of it (offsets are
+      // byte offsets). Segments stay small: a string of a megabyte would be a large object
+      // that only a full garbage collection frees, and the peak RSS would grow by the file.
+      let segment: string | null = null
+      let segmentStart = 0
+      let segmentEnd = -1
       for (;;) {
         const nl = c.findLf(data, from)
         if (nl === -1) break
         if (skippingLong) {
           skippingLong.length += nl - from
-          yield skippingLong
+          out.push(skippingLong)
           skippingLong = null
         } else {
           const end = nl > from && c.crBefore(data, nl) ? nl - unit : nl
-          const bytes = data.subarray(from, end)
           lineNo++
-          if (bytes.length > maxLine) {
-            yield { ...head(bytes), lineNo, offset: dataStart + from, length: bytes.length, tooLong: true }
+          if (unit === 1 && end > segmentEnd) {
+            segmentStart = from
+            segmentEnd = Math.max(end, data.lastIndexOf(0x0a, Math.min(from + ASCII_SEGMENT, data.length - 1)))
+            segment = segmentEnd - from <= ASCII_SEGMENT && isAscii(data.subarray(from, segmentEnd)) ? data.toString('latin1', from, segmentEnd) : null
+          }
+          if (end - from > maxLine) {
+            out.push({ ...head(data.subarray(from, end)), lineNo, offset: dataStart + from, length: end - from, tooLong: true })
+          } else if (segment !== null) {
+            out.push({ text: segment.slice(from - segmentStart, end - segmentStart), lineNo, offset: dataStart + from, length: end - from, invalidUtf8: false })
           } else {
-            const d = c.decode(bytes)
-            yield { text: d.text, lineNo, offset: dataStart + from, length: bytes.length, invalidUtf8: d.invalid }
+            const d = c.decode(data.subarray(from, end))
+            out.push({ text: d.text, lineNo, offset: dataStart + from, length: end - from, invalidUtf8: d.invalid })
           }
         }
         from = nl + unit
+        if (out.length >= CHUNK_LINES) {
+          yield out
+          out = []
+        }
       }
+      if (out.length > 0) yield out
       const rest = data.subarray(from)
       if (skippingLong) {
         skippingLong.length += rest.length
@@ -146,11 +182,11 @@ export async function* readLines(
       data = Buffer.alloc(0)
       dataStart = 0
     }
-    if (skippingLong) yield skippingLong
+    if (skippingLong) yield [skippingLong]
     else if (carry.length > 0 && c) {
       const end = c.crBefore(carry, carry.length) ? carry.length - c.unit : carry.length
       const d = c.decode(carry.subarray(0, end))
-      yield { text: d.text, lineNo: lineNo + 1, offset: carryStart, length: end, invalidUtf8: d.invalid }
+      yield [{ text: d.text, lineNo: lineNo + 1, offset: carryStart, length: end, invalidUtf8: d.invalid }]
     }
   } finally {
     await fh.close()

@@ -36,7 +36,7 @@ async function run(req: Extract<ParseWorkerRequest, { type: 'start' }>): Promise
   const importer = importerById(req.importerId)
   if (!importer) throw new Error(`unknown format ${req.importerId}`)
   const parse = parseFile(req.path, importer, { fileName: req.fileName, signal: controller.signal, time: req.time })
-  for await (const batch of toRowBatches(parse.items, req.sourceId, req.maxIssues)) {
+  for await (const batch of toRowBatches(parse.chunks, req.sourceId, req.maxIssues)) {
     while (credits <= 0 && !controller.signal.aborted) await new Promise<void>((r) => (wake = r))
     if (controller.signal.aborted) return
     credits--

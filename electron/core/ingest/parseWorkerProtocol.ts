@@ -34,7 +34,7 @@ const RowBatchSchema = z
     count: z.number().int().nonnegative(),
     numbers: z.instanceof(Float64Array),
     textLengths: z.instanceof(Int32Array),
-    texts: z.array(z.string()),
+    texts: z.array(z.array(z.string())),
     issues: z.array(ImportIssue),
     badCount: z.number().int(),
     invalidUtf8: z.number().int(),

@@ -157,6 +157,7 @@ export class BatchAggregator {
   private cells: BatchCell[] = []
   /** Per cell, flat triples [b, n, failures] of 1 s buckets: one per run of equal b. */
   private runs: number[][] = []
+  private scratch: Float64Array[] = []
 
   add(category: string, location: string | null, us: number, failure: boolean): void {
     const b = Math.floor(us / S)
@@ -170,28 +171,40 @@ export class BatchAggregator {
 
   /** The counts so far, and a fresh start. */
   take(): BatchAggregates {
-    const buckets: number[][] = LEVELS.map(() => [])
-    this.runs.forEach((runs, cell) => {
-      const ordered = orderedSeconds(runs)
-      LEVELS.forEach((level, li) => {
+    // Each level has at most one bucket per 1 s run: filled by index into scratch arrays
+    // kept between batches, then copied out at their exact size.
+    let runsTotal = 0
+    for (const r of this.runs) runsTotal += r.length / 3
+    if ((this.scratch[0]?.length ?? -1) < runsTotal * 4) this.scratch = LEVELS.map(() => new Float64Array(runsTotal * 4))
+    const buckets = this.scratch
+    const used = LEVELS.map(() => 0)
+    for (let cell = 0; cell < this.runs.length; cell++) {
+      const ordered = orderedSeconds(this.runs[cell]!)
+      for (let li = 0; li < LEVELS.length; li++) {
         const out = buckets[li]!
-        const per = level.us / S
+        const per = LEVELS[li]!.us / S
+        let o = used[li]!
         // The 1 s buckets are in order, so each coarser bucket is one run of them.
         let cur = Number.NaN
         for (let k = 0; k < ordered.length; k += 3) {
           const bb = Math.floor(ordered[k]! / per)
           if (bb === cur) {
-            out[out.length - 2]! += ordered[k + 1]!
-            out[out.length - 1]! += ordered[k + 2]!
+            out[o - 2]! += ordered[k + 1]!
+            out[o - 1]! += ordered[k + 2]!
           } else {
-            out.push(cell, bb, ordered[k + 1]!, ordered[k + 2]!)
+            out[o] = cell
+            out[o + 1] = bb
+            out[o + 2] = ordered[k + 1]!
+            out[o + 3] = ordered[k + 2]!
+            o += 4
             cur = bb
           }
         }
-      })
-    })
+        used[li] = o
+      }
+    }
     // Typed arrays: moved from the parse worker, not cloned number by number.
-    const taken = { cells: this.cells, buckets: buckets.map((b) => new Float64Array(b)) }
+    const taken = { cells: this.cells, buckets: buckets.map((b, li) => b.slice(0, used[li])) }
     this.index = new Map()
     this.cells = []
     this.runs = []
@@ -285,19 +298,30 @@ export class AggregateWriter {
       }
       return id
     })
+    const chunk = UPSERT_ROWS * 4
     agg.buckets.forEach((flat, li) => {
-      const values = Array.from(flat)
-      for (let k = 0; k < values.length; k += 4) {
-        const id = ids[values[k]!]
-        if (id === undefined) throw new Error('batch aggregates name a cell the batch does not have')
-        values[k] = id
-      }
       const { many, one } = this.upserts[li]!
-      const chunk = UPSERT_ROWS * 4
       let k = 0
-      for (; k + chunk <= values.length; k += chunk) many.run(values.slice(k, k + chunk))
-      for (; k < values.length; k += 4) one.run(values.slice(k, k + 4))
+      // Reused parameter arrays: a million 1 s buckets are a million rows here.
+      for (; k + chunk <= flat.length; k += chunk) many.run(this.cellValues(flat, k, ids, this.manyValues))
+      for (; k < flat.length; k += 4) one.run(this.cellValues(flat, k, ids, this.oneValues))
     })
+  }
+
+  private manyValues = new Array<number>(UPSERT_ROWS * 4).fill(0)
+  private oneValues = [0, 0, 0, 0]
+
+  /** Quadruples of `flat` from `from` into `out`, the batch's cell index replaced by its row id. */
+  private cellValues(flat: Float64Array, from: number, ids: number[], out: number[]): number[] {
+    for (let j = 0; j < out.length; j += 4) {
+      const id = ids[flat[from + j]!]
+      if (id === undefined) throw new Error('batch aggregates name a cell the batch does not have')
+      out[j] = id
+      out[j + 1] = flat[from + j + 1]!
+      out[j + 2] = flat[from + j + 2]!
+      out[j + 3] = flat[from + j + 3]!
+    }
+    return out
   }
 
   finish(): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -31,6 +31,19 @@ describe('syslog-rfc3164 on loghub Linux_2k.log', () => {
     expect(r.events[1999]!.fields).toMatchObject({ program: 'kernel' })
     expect(r.events[1999]!.message).toBe('kernel: Linux agpgart interface v0.100 (c) Dave Jones')
     expect(r.decisions.yearInference?.basis).toBe('explicit')
+  })
+
+  it('keeps each message as "program[pid]: text", tag spacing as written or normalised', async () => {
+    const r = await importSample('syslog-rfc3164', LINUX, { year: 2005 })
+    const lines = readFileSync(LINUX, 'utf8').split(/\r?\n/)
+    for (const e of r.events) {
+      // The message is the line from its tag on (the line's own text, one space after the colon).
+      expect(lines[e.lineNo! - 1]!.endsWith(e.message), `line ${e.lineNo}`).toBe(true)
+      if (e.fields?.program !== undefined) expect(e.message.startsWith(`${String(e.fields.program)}`)).toBe(true)
+    }
+    // No space after the colon (not a tag), two spaces, nothing after: as written.
+    const odd = await importSample('syslog-rfc3164', file('odd-tags.log', 'Mar  1 10:00:00 h app[7]:x\nMar  1 10:00:01 h app:  two\nMar  1 10:00:02 h app[8]:\n'), { year: 2024 })
+    expect(odd.events.map((e) => e.message)).toEqual(['app[7]:x', 'app:  two', 'app[8]: '])
   })
 
   it('goes from June to July between lines 604 and 605 without a roll-over', async () => {

@@ -22,6 +22,8 @@ export interface SyslogHeader {
   sd: StructuredData | null
   /** Index in the line where the message text begins. */
   msgStart: number
+  /** Index in the line where a BSD tag (`app[pid]:`) begins; -1 when there is none or the header is RFC 5424. */
+  tagStart: number
 }
 
 export const FACILITIES = [
@@ -81,6 +83,7 @@ export function parseSyslogHeader(s: string, end = s.length): SyslogHeader | str
   while (p < end && s.charCodeAt(p) === SPACE) p++
 
   let host: string | null = null
+  let tagStart = p
   let tag = tagAt(s, p, end)
   if (!tag && p < end) {
     let q = p
@@ -88,6 +91,7 @@ export function parseSyslogHeader(s: string, end = s.length): SyslogHeader | str
     host = s.slice(p, q)
     p = q
     while (p < end && s.charCodeAt(p) === SPACE) p++
+    tagStart = p
     tag = tagAt(s, p, end)
   }
   return {
@@ -100,7 +104,8 @@ export function parseSyslogHeader(s: string, end = s.length): SyslogHeader | str
     procId: tag ? tag.pid : null,
     msgId: null,
     sd: null,
-    msgStart: tag ? tag.msgStart : p
+    msgStart: tag ? tag.msgStart : p,
+    tagStart: tag ? tagStart : -1
   }
 }
 
@@ -159,7 +164,7 @@ function parse5424(s: string, pri: number, start: number, end: number): SyslogHe
   if (p < end && s.charCodeAt(p) !== SPACE) return `RFC 5424 structured data: unexpected "${s[p]}" at column ${p + 1}`
   if (p < end) p++
   if (s.charCodeAt(p) === 0xfeff) p++
-  return { layout: 'rfc5424', pri, time: st.time, rawTime, host: vals[0]!, app: vals[1]!, procId: vals[2]!, msgId: vals[3]!, sd, msgStart: p }
+  return { layout: 'rfc5424', pri, time: st.time, rawTime, host: vals[0]!, app: vals[1]!, procId: vals[2]!, msgId: vals[3]!, sd, msgStart: p, tagStart: -1 }
 }
 
 /** `[id name="value" …][id2 …]` with `\"`, `\\` and `\]` escapes inside values. */

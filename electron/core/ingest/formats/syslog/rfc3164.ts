@@ -20,7 +20,7 @@ export function syslogEvent(h: SyslogHeader, line: string): ParsedEvent {
     action: 'log',
     outcome: 'unknown',
     host: h.host,
-    message: h.app === null ? msg : h.procId === null ? `${h.app}: ${msg}` : `${h.app}[${h.procId}]: ${msg}`,
+    message: h.app === null ? msg : tagAndMessage(h, line, msg),
     fields
   }
   const auth = classifyAuth(h.app, msg)
@@ -33,6 +33,15 @@ export function syslogEvent(h: SyslogHeader, line: string): ParsedEvent {
     if (auth.fields) Object.assign(fields, auth.fields)
   }
   return ev
+}
+
+/**
+ * `app[pid]: msg`. When the line spells it exactly so (one space after the colon) it is
+ * the line's own tail: a substring, not a concatenation that must be copied again later.
+ */
+function tagAndMessage(h: SyslogHeader, line: string, msg: string): string {
+  if (h.tagStart >= 0 && h.msgStart > h.tagStart && line.charCodeAt(h.msgStart - 1) === 32 && line.charCodeAt(h.msgStart - 2) === 58) return line.slice(h.tagStart)
+  return h.procId === null ? `${h.app}: ${msg}` : `${h.app}[${h.procId}]: ${msg}`
 }
 
 /** The header's facts worth keeping beside a payload: layout, facility, severity, program, pid. */
