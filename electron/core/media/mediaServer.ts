@@ -5,12 +5,13 @@
 // request text: every file served or written must resolve (symlinks followed) inside
 // derived/, anything else is a 404.
 import { createHash, randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { mkdir, open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import type { CaseFolder } from '../case/caseFolder'
 import { CAPTION_FONT, locateCaptionFont, locateTools } from './ffmpegLocator'
 import { ffmpegVersionLine, runFfmpeg, stderrReason, toolPaths, warmUpFfmpeg, type Demuxer, type MediaToolPaths } from './ffmpegRunner'
-import { planHls, segmentJob, splitFragmentedMp4, type HlsPlan } from './hlsPlan'
+import { planHls, remuxRangeJob, segmentJob, splitFragmentedMp4, splitSegments, type HlsPlan } from './hlsPlan'
 import type { VideoProbe } from './probe'
 import { captionFilter, captionLines } from './stillCaption'
 import { derivedRecorded, fileProbe, rawStream, recordDerived, type DerivedRecord } from './videoStore'
@@ -21,6 +22,19 @@ const SEGMENT_TIMEOUT_MS = 120_000
 const MAX_CONCURRENT_FFMPEG = 2
 /** How long an init.mp4 request waits for a segment run to make it (players ask for both at once). */
 const INIT_GRACE_MS = 100
+/**
+ * A remux run also makes this many missing segments before and after the one asked for
+ * (-c copy: ffmpeg's start-up, ~0.2 s here, costs more than copying the extra 20 s), so the
+ * ±5 s jumps, frame steps and playing on from a jump find their segments made.
+ */
+export const REMUX_NEIGHBOURS_BEFORE = 2
+export const REMUX_NEIGHBOURS_AFTER = 3
+/**
+ * Sources whose -ss lands exactly on the keyframe asked for (tested). Matroska's copy seek
+ * was measured landing one keyframe early (12.01 s → 11 s), which would shift every segment
+ * of a run: those keep one segment per run.
+ */
+const NEIGHBOUR_DEMUXERS: readonly Demuxer[] = ['mov', 'mpegts']
 
 export interface MediaTools extends MediaToolPaths {
   version: string
@@ -130,12 +144,14 @@ const sha256Of = (b: Uint8Array): string => createHash('sha256').update(b).diges
 
 export class MediaServer {
   /** ffmpeg runs made (tests check that cached segments are reused). */
-  readonly stats = { ffmpegRuns: 0, cacheHits: 0 }
+  readonly stats = { ffmpegRuns: 0, cacheHits: 0, backgroundRuns: 0 }
   private readonly inFlight = new Map<string, Promise<void>>()
   private readonly pending = new Set<Promise<unknown>>()
   private running = 0
   private readonly waiting: (() => void)[] = []
   private tools: { key: string; value: Promise<MediaTools> } | null = null
+  /** The one background (prefetch) run allowed at a time; later ones are refused, not queued. */
+  private background: Promise<void> | null = null
 
   constructor(private readonly host: MediaHost) {}
 
@@ -173,7 +189,7 @@ export class MediaServer {
   async handle(method: string, pathname: string, range: string | undefined): Promise<MediaResponse> {
     if (method !== 'GET' && method !== 'HEAD') return text(405, 'Method not allowed.')
     try {
-      const res = await this.route(pathname, range)
+      const res = await this.route(pathname, range, method === 'HEAD')
       if (method === 'HEAD') res.body = { kind: 'none' }
       return res
     } catch (err) {
@@ -182,7 +198,12 @@ export class MediaServer {
     }
   }
 
-  private async route(pathname: string, range: string | undefined): Promise<MediaResponse> {
+  /**
+   * `prefetch`: a HEAD request, which players never send: the renderer asks for segments
+   * ahead of a jump that way. At most one such run at a time; while one runs, a HEAD for a
+   * segment still to be made answers 503 at once (bounded work, nothing queued).
+   */
+  private async route(pathname: string, range: string | undefined, prefetch = false): Promise<MediaResponse> {
     const folder = this.host.currentCase()
     if (!folder) return text(409, 'No case is open.')
     // Split before decoding: an encoded "/" or ".." never becomes a separator.
@@ -215,6 +236,13 @@ export class MediaServer {
     if (hit) {
       this.stats.cacheHits++
       this.backfillRecord(folder, src, `hls/${sha}/${planKey}/${name}`, target)
+    } else if (prefetch && !this.inFlight.has(`${dir}#${index}`) && name !== 'init.mp4') {
+      if (this.background) return { ...text(503, 'Busy with another prefetch.'), body: { kind: 'none' } }
+      const run = this.produce(folder, src, plan, index, dir, true)
+      this.background = run.finally(() => {
+        this.background = null
+      })
+      await run
     } else if (name === 'init.mp4') await this.produceInit(folder, src, plan, dir)
     else await this.produce(folder, src, plan, index, dir)
     return this.serveFile(await confined(folder.layout.derived, ['hls', sha, planKey, name]), name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment', range)
@@ -246,15 +274,35 @@ export class MediaServer {
     }
   }
 
-  /** Makes segment `index` (and init.mp4 when missing), once even if asked for twice at the same time. */
-  private produce(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string): Promise<void> {
-    const key = `${dir}#${index}`
-    let p = this.inFlight.get(key)
-    if (!p) {
-      p = this.slot(() => this.makeSegment(folder, src, plan, index, dir)).finally(() => this.inFlight.delete(key))
-      this.inFlight.set(key, p)
-    }
+  /**
+   * Makes segment `index` (and init.mp4 when missing), once even if asked for twice at the
+   * same time; a remux run makes the missing neighbours too, and a request for one of them
+   * meanwhile waits for that run.
+   */
+  private produce(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string, background = false): Promise<void> {
+    const existing = this.inFlight.get(`${dir}#${index}`)
+    if (existing) return existing
+    const [from, to] = src.mode === 'remux' && NEIGHBOUR_DEMUXERS.includes(src.demuxer) ? this.neighbourhood(plan, index, dir) : [index, index]
+    const p: Promise<void> = this.slot(async () => {
+      if (background) this.stats.backgroundRuns++
+      if (from === to) return this.makeSegment(folder, src, plan, index, dir)
+      // A source whose fragments do not fall on the planned boundaries: one segment per run, as before.
+      await this.makeRemuxRange(folder, src, plan, from, to, dir).catch(() => this.makeSegment(folder, src, plan, index, dir))
+    }).finally(() => {
+      for (let i = from; i <= to; i++) if (this.inFlight.get(`${dir}#${i}`) === p) this.inFlight.delete(`${dir}#${i}`)
+    })
+    for (let i = from; i <= to; i++) this.inFlight.set(`${dir}#${i}`, p)
     return p
+  }
+
+  /** The segments around `index` that are neither made nor being made (stopping at the first that is). */
+  private neighbourhood(plan: HlsPlan, index: number, dir: string): [number, number] {
+    const free = (i: number): boolean => i >= 0 && i < plan.segments.length && !this.inFlight.has(`${dir}#${i}`) && !existsSync(join(dir, `seg${i}.m4s`))
+    let from = index
+    while (from > index - REMUX_NEIGHBOURS_BEFORE && free(from - 1)) from--
+    let to = index
+    while (to < index + REMUX_NEIGHBOURS_AFTER && free(to + 1)) to++
+    return [from, to]
   }
 
   /**
@@ -272,6 +320,40 @@ export class MediaServer {
       else if (Date.now() - started < INIT_GRACE_MS) await new Promise((r) => setTimeout(r, 10))
       else return this.produce(folder, src, plan, 0, dir)
     }
+  }
+
+  /** One -c copy run for segments `from`…`to`, split by fragment sample counts; writes the missing ones and init.mp4. */
+  private async makeRemuxRange(folder: CaseFolder, src: MediaSource, plan: HlsPlan, from: number, to: number, dir: string): Promise<void> {
+    const tools = await this.mediaTools()
+    await mkdir(dir, { recursive: true })
+    await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
+    const job = remuxRangeJob(plan, from, to, { path: folder.evidencePath(src.sha256), demuxer: src.demuxer })
+    const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}.mp4`)
+    this.stats.ffmpegRuns++
+    try {
+      const r = await runFfmpeg({ ffmpegPath: tools.ffmpeg, input: job.input, output: { kind: 'file', path: tmp }, outputArgs: job.outputArgs, timeoutMs: SEGMENT_TIMEOUT_MS })
+      if (r.exitCode !== 0) throw new Error(`ffmpeg could not make segments ${from}–${to}: ${stderrReason(r.stderr) || `exit ${r.exitCode ?? r.signal}`}`)
+      const { init, media } = splitFragmentedMp4(await readFile(tmp))
+      const parts = splitSegments(
+        media,
+        plan.segments.slice(from, to + 1).map((s) => s.frames)
+      )
+      const record = { ffmpegVersion: tools.version, args: r.args, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 }
+      await this.writeDerived(folder, src, dir, 'init.mp4', init, { ...record, kind: 'hls-init' })
+      for (let i = from; i <= to; i++) await this.writeDerived(folder, src, dir, `seg${i}.m4s`, parts[i - from]!, { ...record, kind: 'hls-segment' })
+    } finally {
+      await unlink(tmp).catch(() => undefined)
+    }
+  }
+
+  /** Writes one derived file (read-only, atomically) unless it exists, and records it. */
+  private async writeDerived(folder: CaseFolder, src: MediaSource, dir: string, name: string, data: Uint8Array, rec: Omit<DerivedRecord, 'path' | 'sha256' | 'size'>): Promise<void> {
+    const path = join(dir, name)
+    if (await stat(path).then((s) => s.isFile(), () => false)) return
+    const part = `${path}.${randomBytes(4).toString('hex')}.part`
+    await writeFile(part, data, { flag: 'wx', mode: 0o444 })
+    await rename(part, path)
+    this.record(folder, { ...rec, path: `hls/${src.sha256}/${planKeyFor(src.mode)}/${name}`, sha256: sha256Of(data), size: data.length })
   }
 
   private async makeSegment(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string): Promise<void> {
