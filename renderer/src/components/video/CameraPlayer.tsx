@@ -12,6 +12,7 @@ import { microsToIso } from '@shared/time'
 import { api } from '../../api/client'
 import { errorMessage } from '../ErrorBanner'
 import { cursor, useCursor } from '../../state/cursorStore'
+import { playlistInfo } from './mediaPrefetch'
 
 /** Seeks at most this often while the cursor is dragged: rapid seeks break hls.js parsing. */
 const SEEK_THROTTLE_MS = 120
@@ -58,7 +59,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
   const loadedRef = useRef<Loaded | null>(null)
   const [loadedId, setLoadedId] = useState<number | null>(null)
   const [message, setMessage] = useState<string | null>(null)
-  const lastSeek = useRef({ at: 0, timer: 0 as number | ReturnType<typeof setTimeout>, pending: null as number | null })
+  const lastSeek = useRef({ at: 0, timer: 0 as number | ReturnType<typeof setTimeout>, pending: null as number | null, exactTarget: null as number | null })
   const seekRef = useRef<(us: number) => void>(() => undefined)
   /** The rate this camera last applied (0 = paused). */
   const lastRate = useRef(0)
@@ -70,9 +71,9 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     if (!video || !file) return
     if (loadedRef.current?.file.id === file.id) return
     let cancelled = false
-    api()
-      .call('video.playlist', { fileId: file.id })
-      .then((playlist) => {
+    // Shared with the grid's prefetch: a file whose playlist was fetched ahead costs no round trip here.
+    playlistInfo(file.id).then(
+      (playlist) => {
         if (cancelled) return
         loadedRef.current?.hls.destroy()
         // Load from the cursor's segment, not the file's first: a jump into a file then costs one segment, not two.
@@ -110,7 +111,9 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
         loadedRef.current = { file, playlist, hls, delayS: null, seeked: false }
         video.dataset.fileId = String(file.id)
         setLoadedId(file.id)
-      }, (e: unknown) => props.onError(errorMessage(e)))
+      },
+      (e: unknown) => props.onError(errorMessage(e))
+    )
     return () => {
       cancelled = true
     }
@@ -162,6 +165,10 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
       video.dataset.shownUs = String(us)
       return
     }
+    // An exact seek to this very time is under way (a fragment came in while it waited for
+    // data): setting currentTime again would restart it, decoding from the keyframe twice.
+    if (exact && video.seeking && lastSeek.current.exactTarget === target && Math.abs(video.currentTime - target) < 1e-4) return
+    lastSeek.current.exactTarget = exact ? target : null
     video.dataset.shownUs = ''
     video.addEventListener(
       'seeked',
