@@ -32,6 +32,13 @@ export function clockDriven(rate: number): boolean {
 const PLAYING_BUFFER_S = 20
 const PAUSED_BUFFER_S = 1
 
+/**
+ * The B-frame presentation delay last measured (any file): a first seek into a new file is
+ * aimed with it, so when the new file has the same delay (same encoder) the seek need not be
+ * made again once its first fragment is measured. A wrong guess costs that second seek only.
+ */
+let delayGuessS = 0
+
 export function fileAt(camera: CameraInfo, us: number): VideoFileInfo | null {
   // Earliest-starting file wins through an overlap, as tracks.ts footageAt does.
   let best: VideoFileInfo | null = null
@@ -59,7 +66,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
   const loadedRef = useRef<Loaded | null>(null)
   const [loadedId, setLoadedId] = useState<number | null>(null)
   const [message, setMessage] = useState<string | null>(null)
-  const lastSeek = useRef({ at: 0, timer: 0 as number | ReturnType<typeof setTimeout>, pending: null as number | null, exactTarget: null as number | null })
+  const lastSeek = useRef({ at: 0, timer: 0 as number | ReturnType<typeof setTimeout>, pending: null as number | null, target: null as number | null })
   const seekRef = useRef<(us: number) => void>(() => undefined)
   /** The rate this camera last applied (0 = paused). */
   const lastRate = useRef(0)
@@ -93,6 +100,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
               if (d > -0.001 && d < 1) delay = Math.max(0, d)
             }
             l.delayS = delay
+            delayGuessS = delay
             video.dataset.delayS = String(delay)
           }
           const c = cursor.get()
@@ -138,12 +146,12 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     const frameS = l.playlist.frameUs / 1e6
     // The frame whose interval holds the instant, aimed at its middle.
     const n = Math.floor((us - l.playlist.startUs) / l.playlist.frameUs + 1e-6)
-    return n * frameS + (l.delayS ?? 0) + frameS / 2
+    return n * frameS + (l.delayS ?? delayGuessS) + frameS / 2
   }
   const wallClockFor = (t: number): number | null => {
     const l = loadedRef.current
     if (!l) return null
-    return Math.round(l.playlist.startUs + (t - (l.delayS ?? 0)) * 1e6)
+    return Math.round(l.playlist.startUs + (t - (l.delayS ?? delayGuessS)) * 1e6)
   }
 
   /**
@@ -165,15 +173,18 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
       video.dataset.shownUs = String(us)
       return
     }
-    // An exact seek to this very time is under way (a fragment came in while it waited for
-    // data): setting currentTime again would restart it, decoding from the keyframe twice.
-    if (exact && video.seeking && lastSeek.current.exactTarget === target && Math.abs(video.currentTime - target) < 1e-4) return
-    lastSeek.current.exactTarget = exact ? target : null
+    // A seek to this very time is under way (a fragment came in while it waited for data; or,
+    // the first time, it was aimed with the guessed delay and the guess held): setting
+    // currentTime again would make Chromium decode from the keyframe a second time.
+    if (exact && video.seeking && lastSeek.current.target === target && Math.abs(video.currentTime - target) < 1e-4) return
+    lastSeek.current.target = target
     video.dataset.shownUs = ''
     video.addEventListener(
       'seeked',
       () => {
-        if (exact && lastSeek.current.pending === us) video.dataset.shownUs = String(us)
+        // Shown only once the delay is measured and the position is the exact one for `us`.
+        const now = loadedRef.current?.delayS != null ? mediaTimeFor(us) : null
+        if (lastSeek.current.pending === us && now !== null && Math.abs(video.currentTime - now) < 1e-4) video.dataset.shownUs = String(us)
       },
       { once: true }
     )
