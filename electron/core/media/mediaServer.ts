@@ -244,7 +244,11 @@ export class MediaServer {
       })
       await run
     } else if (name === 'init.mp4') await this.produceInit(folder, src, plan, dir)
-    else await this.produce(folder, src, plan, index, dir)
+    else {
+      await this.produce(folder, src, plan, index, dir)
+      // A neighbour whose run failed was not written: made on its own now.
+      if (!(await stat(target).then((s) => s.isFile(), () => false))) await this.produce(folder, src, plan, index, dir)
+    }
     return this.serveFile(await confined(folder.layout.derived, ['hls', sha, planKey, name]), name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment', range)
   }
 
@@ -283,16 +287,32 @@ export class MediaServer {
     const existing = this.inFlight.get(`${dir}#${index}`)
     if (existing) return existing
     const [from, to] = src.mode === 'remux' && NEIGHBOUR_DEMUXERS.includes(src.demuxer) ? this.neighbourhood(plan, index, dir) : [index, index]
-    const p: Promise<void> = this.slot(async () => {
-      if (background) this.stats.backgroundRuns++
-      if (from === to) return this.makeSegment(folder, src, plan, index, dir)
-      // A source whose fragments do not fall on the planned boundaries: one segment per run, as before.
-      await this.makeRemuxRange(folder, src, plan, from, to, dir).catch(() => this.makeSegment(folder, src, plan, index, dir))
-    }).finally(() => {
-      for (let i = from; i <= to; i++) if (this.inFlight.get(`${dir}#${i}`) === p) this.inFlight.delete(`${dir}#${i}`)
-    })
-    for (let i = from; i <= to; i++) this.inFlight.set(`${dir}#${i}`, p)
-    return p
+    if (background) this.stats.backgroundRuns++
+    const track = (key: string, p: Promise<void>): Promise<void> => {
+      const q = p.finally(() => {
+        if (this.inFlight.get(key) === q) this.inFlight.delete(key)
+      })
+      this.inFlight.set(key, q)
+      return q
+    }
+    if (from === to) return track(`${dir}#${index}`, this.slot(() => this.makeSegment(folder, src, plan, index, dir)))
+    // The segment asked for (and init.mp4) are written first and answered; the neighbours
+    // after (hashing and writing 20 s of 1080p took ~0.1 s here). A source whose fragments do
+    // not fall on the planned boundaries gets one segment per run, as before.
+    const run = this.slot(() => this.makeRemuxRange(folder, src, plan, from, to, index, dir))
+    const asked = run.then(
+      () => undefined,
+      () => this.slot(() => this.makeSegment(folder, src, plan, index, dir))
+    )
+    // A neighbour left unmade (the run failed) is made on its own when asked for (route).
+    const rest = run.then(
+      (r) => r.rest,
+      () => undefined
+    )
+    this.pending.add(rest)
+    void rest.finally(() => this.pending.delete(rest))
+    for (let i = from; i <= to; i++) if (i !== index) track(`${dir}#${i}`, rest)
+    return track(`${dir}#${index}`, asked)
   }
 
   /** The segments around `index` that are neither made nor being made (stopping at the first that is). */
@@ -322,8 +342,11 @@ export class MediaServer {
     }
   }
 
-  /** One -c copy run for segments `from`…`to`, split by fragment sample counts; writes the missing ones and init.mp4. */
-  private async makeRemuxRange(folder: CaseFolder, src: MediaSource, plan: HlsPlan, from: number, to: number, dir: string): Promise<void> {
+  /**
+   * One -c copy run for segments `from`…`to`, split by fragment sample counts. Resolves once
+   * init.mp4 and segment `asked` are written; `rest` once the other missing ones are.
+   */
+  private async makeRemuxRange(folder: CaseFolder, src: MediaSource, plan: HlsPlan, from: number, to: number, asked: number, dir: string): Promise<{ rest: Promise<void> }> {
     const tools = await this.mediaTools()
     await mkdir(dir, { recursive: true })
     await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
@@ -340,7 +363,13 @@ export class MediaServer {
       )
       const record = { ffmpegVersion: tools.version, args: r.args, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 }
       await this.writeDerived(folder, src, dir, 'init.mp4', init, { ...record, kind: 'hls-init' })
-      for (let i = from; i <= to; i++) await this.writeDerived(folder, src, dir, `seg${i}.m4s`, parts[i - from]!, { ...record, kind: 'hls-segment' })
+      await this.writeDerived(folder, src, dir, `seg${asked}.m4s`, parts[asked - from]!, { ...record, kind: 'hls-segment' })
+      const rest = (async () => {
+        for (let i = from; i <= to; i++) {
+          if (i !== asked) await this.writeDerived(folder, src, dir, `seg${i}.m4s`, parts[i - from]!, { ...record, kind: 'hls-segment' }).catch(() => undefined)
+        }
+      })()
+      return { rest }
     } finally {
       await unlink(tmp).catch(() => undefined)
     }

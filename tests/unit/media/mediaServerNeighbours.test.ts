@@ -64,6 +64,7 @@ describe('remux neighbourhoods', () => {
       const seg = await server.handle('GET', `${base(o)}/seg5.m4s`, undefined)
       expect(seg.status).toBe(200)
       expect(server.stats.ffmpegRuns).toBe(before + 1)
+      await server.idle() // the neighbours are written after the segment asked for is answered
       const from = 5 - REMUX_NEIGHBOURS_BEFORE
       const to = 5 + REMUX_NEIGHBOURS_AFTER
       for (let i = 0; i < 10; i++) expect(made(o, i), `seg${i}`).toBe(i >= from && i <= to)
@@ -76,6 +77,7 @@ describe('remux neighbourhoods', () => {
 
       // A jump just past the neighbourhood: one run, which stops at the segments already made.
       await server.handle('GET', `${base(o)}/seg${to + 1}.m4s`, undefined)
+      await server.idle()
       expect(server.stats.ffmpegRuns).toBe(before + 2)
       expect([made(o, from - 1), made(o, 9)]).toEqual([false, true])
     })
@@ -96,6 +98,7 @@ describe('prefetch (HEAD)', () => {
     expect((await first).body.kind).toBe('none')
     expect((await played).status).toBe(200)
     expect(server.stats.backgroundRuns).toBe(runs + 1)
+    await server.idle()
     for (const i of [0, 1, 2, 3, 4]) expect(made(o, i), `seg${i}`).toBe(true)
     // Once it is over, the next prefetch runs; one of a made segment costs nothing.
     const ffmpeg = server.stats.ffmpegRuns
@@ -104,5 +107,7 @@ describe('prefetch (HEAD)', () => {
     expect((await server.handle('HEAD', `${base(o)}/seg5.m4s`, undefined)).status).toBe(200)
     expect(server.stats.backgroundRuns).toBe(runs + 2)
     expect(made(o, 5)).toBe(true)
+    await server.idle()
+    expect(made(o, 8)).toBe(true)
   })
 })
