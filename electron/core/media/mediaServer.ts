@@ -35,6 +35,18 @@ export const REMUX_NEIGHBOURS_AFTER = 3
  * of a run: those keep one segment per run.
  */
 const NEIGHBOUR_DEMUXERS: readonly Demuxer[] = ['mov', 'mpegts']
+/**
+ * The neighbours of a segment asked for by a player are hashed and written this long after it
+ * (at once when one of them is asked for): writing them beside the player decoding the jumped-to
+ * frame slowed that frame by ~0.1 s on two cores (measured, load ≈ 3).
+ */
+const NEIGHBOUR_WRITE_DELAY_MS = 1000
+
+/** When a run's neighbours get written: `want()` (one is asked for) starts it at once. */
+interface NeighbourGate {
+  wanted: boolean
+  want: () => void
+}
 
 export interface MediaTools extends MediaToolPaths {
   version: string
@@ -150,6 +162,8 @@ export class MediaServer {
   private running = 0
   private readonly waiting: (() => void)[] = []
   private tools: { key: string; value: Promise<MediaTools> } | null = null
+  /** Gates of neighbours not yet written, by in-flight key. */
+  private readonly gates = new Map<string, NeighbourGate>()
   /** The one background (prefetch) run allowed at a time; later ones are refused, not queued. */
   private background: Promise<void> | null = null
 
@@ -285,7 +299,10 @@ export class MediaServer {
    */
   private produce(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string, background = false): Promise<void> {
     const existing = this.inFlight.get(`${dir}#${index}`)
-    if (existing) return existing
+    if (existing) {
+      this.gates.get(`${dir}#${index}`)?.want()
+      return existing
+    }
     const [from, to] = src.mode === 'remux' && NEIGHBOUR_DEMUXERS.includes(src.demuxer) ? this.neighbourhood(plan, index, dir) : [index, index]
     if (background) this.stats.backgroundRuns++
     const track = (key: string, p: Promise<void>): Promise<void> => {
@@ -299,7 +316,8 @@ export class MediaServer {
     // The segment asked for (and init.mp4) are written first and answered; the neighbours
     // after (hashing and writing 20 s of 1080p took ~0.1 s here). A source whose fragments do
     // not fall on the planned boundaries gets one segment per run, as before.
-    const run = this.slot(() => this.makeRemuxRange(folder, src, plan, from, to, index, dir))
+    const gate: NeighbourGate = { wanted: background, want: () => void (gate.wanted = true) }
+    const run = this.slot(() => this.makeRemuxRange(folder, src, plan, from, to, index, dir, gate))
     const asked = run.then(
       () => undefined,
       () => this.slot(() => this.makeSegment(folder, src, plan, index, dir))
@@ -311,7 +329,14 @@ export class MediaServer {
     )
     this.pending.add(rest)
     void rest.finally(() => this.pending.delete(rest))
-    for (let i = from; i <= to; i++) if (i !== index) track(`${dir}#${i}`, rest)
+    for (let i = from; i <= to; i++) {
+      if (i === index) continue
+      track(`${dir}#${i}`, rest)
+      this.gates.set(`${dir}#${i}`, gate)
+    }
+    void rest.finally(() => {
+      for (let i = from; i <= to; i++) if (this.gates.get(`${dir}#${i}`) === gate) this.gates.delete(`${dir}#${i}`)
+    })
     return track(`${dir}#${index}`, asked)
   }
 
@@ -335,8 +360,10 @@ export class MediaServer {
     const initPath = join(dir, 'init.mp4')
     const started = Date.now()
     while (!(await stat(initPath).then((s) => s.isFile(), () => false))) {
-      const running = [...this.inFlight].filter(([key]) => key.startsWith(`${dir}#`)).map(([, p]) => p)
-      if (running.length) await Promise.allSettled(running)
+      // The first run to settle usually wrote it (a neighbourhood run writes init.mp4 first and
+      // answers its segment long before its neighbours are written): look again after each.
+      const running = [...this.inFlight].filter(([key]) => key.startsWith(`${dir}#`)).map(([, p]) => p.catch(() => undefined))
+      if (running.length) await Promise.race(running)
       else if (Date.now() - started < INIT_GRACE_MS) await new Promise((r) => setTimeout(r, 10))
       else return this.produce(folder, src, plan, 0, dir)
     }
@@ -346,7 +373,7 @@ export class MediaServer {
    * One -c copy run for segments `from`…`to`, split by fragment sample counts. Resolves once
    * init.mp4 and segment `asked` are written; `rest` once the other missing ones are.
    */
-  private async makeRemuxRange(folder: CaseFolder, src: MediaSource, plan: HlsPlan, from: number, to: number, asked: number, dir: string): Promise<{ rest: Promise<void> }> {
+  private async makeRemuxRange(folder: CaseFolder, src: MediaSource, plan: HlsPlan, from: number, to: number, asked: number, dir: string, gate: NeighbourGate): Promise<{ rest: Promise<void> }> {
     const tools = await this.mediaTools()
     await mkdir(dir, { recursive: true })
     await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
@@ -364,7 +391,18 @@ export class MediaServer {
       const record = { ffmpegVersion: tools.version, args: r.args, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 }
       await this.writeDerived(folder, src, dir, 'init.mp4', init, { ...record, kind: 'hls-init' })
       await this.writeDerived(folder, src, dir, `seg${asked}.m4s`, parts[asked - from]!, { ...record, kind: 'hls-segment' })
+      const open = gate.wanted
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, NEIGHBOUR_WRITE_DELAY_MS)
+            gate.want = () => {
+              gate.wanted = true
+              clearTimeout(timer)
+              resolve()
+            }
+          })
       const rest = (async () => {
+        await open
         for (let i = from; i <= to; i++) {
           if (i !== asked) await this.writeDerived(folder, src, dir, `seg${i}.m4s`, parts[i - from]!, { ...record, kind: 'hls-segment' }).catch(() => undefined)
         }

@@ -65,10 +65,11 @@ describe('playlists and segments', () => {
     expect(init.status).toBe(200)
     const again = await server.handle('GET', `${hlsBase(h264)}/seg1.m4s`, undefined)
     expect(Buffer.compare(await body(again), await body(seg))).toBe(0)
-    // init and the neighbours (0 and 2: the whole 10 s clip) came with the segment; these asks are cache hits
+    // init and the neighbours (0 and 2: the whole 10 s clip) came with the segment: no other run
+    // (seg0, asked for while its write waits, is served once written; seg2 is then a cache hit)
     const neighbours = [await server.handle('GET', `${hlsBase(h264)}/seg0.m4s`, undefined), await server.handle('GET', `${hlsBase(h264)}/seg2.m4s`, undefined)]
     expect(server.stats.ffmpegRuns).toBe(before + 1)
-    expect(server.stats.cacheHits).toBeGreaterThanOrEqual(4)
+    expect(server.stats.cacheHits).toBeGreaterThanOrEqual(3)
 
     // init + each segment decode, each starts on its own first frame (4 s at 25 fps: 0, 100, 200)
     // and holds exactly its frames (100, 100, 50): nothing lost or doubled at the cuts.
