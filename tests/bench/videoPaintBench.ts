@@ -31,21 +31,37 @@ const SECONDS = 60
 const WIDTH = 1920
 const HEIGHT = 1080
 const GOAL_MS = { h264: 300, hevc: 1500 } as const
-/** Seconds into the clip, latest first: hls.js buffers ahead (forward) after a seek, so each later instant is still cold. */
-const INSTANTS_S = [55.31, 46.87, 38.45, 29.03, 20.61, 12.19, 3.77]
-/** A user looks at the frame before the next jump; the player keeps buffering meanwhile. */
+/** HEVC: seconds into the clip, latest first: hls.js buffers ahead (forward) after a seek, so each later instant is still cold. */
+const HEVC_INSTANTS_S = [55.31, 46.87, 38.45, 29.03, 20.61, 12.19, 3.77]
+/**
+ * H.264: the camera has four copies of the clip back to back (60 s files). Seconds from the
+ * first file's start, latest first, at least 24 s apart: a remux run also makes the 2
+ * segments before and 3 after the one asked for (4 s each), so each instant is a segment
+ * whose neighbourhood was never derived (checked on disk before each jump). After each,
+ * "Back 5 seconds" is pressed: a near jump, into the neighbours that jump made.
+ */
+const H264_COLD_S = [115.31, 91.03, 67.77, 55.31, 31.03, 7.77]
+/** With prefetching on, in the two later files: Go to the first (cold), then "Back 30 seconds" from each resting place. */
+const H264_PREFETCH_GO_S = 235.31
+const H264_PREFETCH_BACKS = 3
+const H264_FILES = 4
+/** A user looks at the frame before the next jump; the player keeps buffering (and the grid prefetching) meanwhile. */
 const DWELL_MS = 1000
 const TIMEOUT_MS = 20_000
 /** IWB_BENCH_TRACE=1 prints the /media/ requests of each instant (what the player asked for, and when). */
 const TRACE = process.env.IWB_BENCH_TRACE === '1'
 
 type Codec = 'h264' | 'hevc'
-interface BenchClip {
-  codec: Codec
-  camera: string
+interface BenchFile {
   path: string
   sha256: string
   startUs: number
+}
+interface BenchClip {
+  codec: Codec
+  camera: string
+  /** Back to back on the camera, 60 s each. */
+  files: BenchFile[]
 }
 
 const CLIP_SPECS: Record<Codec, { camera: string; created: string; enc: string[] }> = {
@@ -72,8 +88,20 @@ function benchClip(codec: Codec): BenchClip {
     execFileSync(FFMPEG, [...args, partial], { stdio: 'ignore' })
     renameSync(partial, path)
   }
-  const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex')
-  return { codec, camera: spec.camera, path, sha256, startUs: Date.parse(spec.created) * 1000 }
+  const startUs = Date.parse(spec.created) * 1000
+  const files: BenchFile[] = []
+  for (let i = 0; i < (codec === 'h264' ? H264_FILES : 1); i++) {
+    // Copies (-c copy, another creation_time: other bytes, so other derived segments) follow the original.
+    const at = startUs + i * SECONDS * 1_000_000
+    const copy = i === 0 ? path : path.replace(/\.mp4$/, `-copy${i}.mp4`)
+    if (!existsSync(copy)) {
+      const partial = `${copy}.${process.pid}.partial`
+      execFileSync(FFMPEG, ['-nostdin', '-v', 'error', '-y', '-i', path, '-map', '0', '-c', 'copy', '-metadata', `creation_time=${new Date(at / 1000).toISOString()}`, '-f', 'mp4', partial], { stdio: 'ignore' })
+      renameSync(partial, copy)
+    }
+    files.push({ path: copy, sha256: createHash('sha256').update(readFileSync(copy)).digest('hex'), startUs: at })
+  }
+  return { codec, camera: spec.camera, files }
 }
 
 /** ISO 8601 UTC with microseconds, as the Go to field reads it. */
@@ -96,6 +124,15 @@ function instrument(decodeSource: string): void {
   w.__paint = { t0: 0, recs: [] }
   // The action's moment: the Go form's submit, the first thing the page sees of the click.
   document.addEventListener('submit', () => (w.__paint.t0 = performance.now()), true)
+  // …or a jump button's click.
+  document.addEventListener(
+    'click',
+    (e) => {
+      const label = (e.target as Element | null)?.closest('button')?.getAttribute('aria-label') ?? ''
+      if (/^(Back|Forward) \d+ seconds$/.test(label)) w.__paint.t0 = performance.now()
+    },
+    true
+  )
   const canvas = document.createElement('canvas')
   canvas.width = 320
   canvas.height = 180
@@ -112,13 +149,15 @@ function instrument(decodeSource: string): void {
   }
 }
 
+type Row = 'cold' | 'cold, then Back 5 s' | 'warm' | 'warm, then Back 5 s' | 'prefetch on: cold Go to' | 'prefetch on: Back 30 s (prefetched)'
 interface Measure {
   codec: Codec
-  pass: 'cold' | 'warm'
+  row: Row
   atS: number
   ms: number | null
   problem: string | null
-  segmentMadeBefore: boolean
+  /** What the row's definition needs on disk before the jump did not hold (cold: something made; warm: not made). */
+  unexpected: boolean
 }
 
 async function openGrid(page: Page, url: string, clips: BenchClip[]): Promise<void> {
@@ -129,18 +168,27 @@ async function openGrid(page: Page, url: string, clips: BenchClip[]): Promise<vo
   await page.evaluate(instrument, decodeFrameCode.toString())
 }
 
-/** One "Go to T": type, press Go, wait for the frame of T to be painted and to stay. */
-async function showInstant(page: Page, clip: BenchClip, atS: number): Promise<{ ms: number | null; problem: string | null }> {
-  const us = clip.startUs + Math.round(atS * 1e6)
-  const n = Math.floor((us - clip.startUs) / FRAME_US)
+/** The file holding `atS` (seconds from the first file's start) and the frame of that instant in it. */
+function frameAt(clip: BenchClip, us: number): { n: number; file: BenchFile; inFileS: number } {
+  const file = clip.files.filter((f) => f.startUs <= us).at(-1)!
+  return { n: Math.floor((us - file.startUs) / FRAME_US), file, inFileS: (us - file.startUs) / 1e6 }
+}
+
+/**
+ * One jump: "Go to T" (type, press Go) or a jump button pressed (T = where it lands); wait
+ * for the frame of T to be painted and to stay.
+ */
+async function showInstant(page: Page, clip: BenchClip, us: number, button?: string): Promise<{ ms: number | null; problem: string | null }> {
+  const { n } = frameAt(clip, us)
   const grid = page.getByRole('region', { name: 'Video' })
-  await grid.getByRole('textbox', { name: 'Go to time' }).fill(isoMicros(us))
+  if (!button) await grid.getByRole('textbox', { name: 'Go to time' }).fill(isoMicros(us))
   await page.evaluate(() => {
     const p = (window as unknown as { __paint: { t0: number; recs: unknown[] } }).__paint
     p.t0 = 0
     p.recs = []
+    performance.clearResourceTimings()
   })
-  await grid.getByRole('button', { name: 'Go', exact: true }).click()
+  await grid.getByRole('button', { name: button ?? 'Go', exact: true }).click()
   const selector = `video[aria-label="Video of ${clip.camera}"]`
   try {
     await page.waitForFunction(
@@ -174,7 +222,11 @@ async function showInstant(page: Page, clip: BenchClip, atS: number): Promise<{ 
   )
   const last = r.recs.at(-1)?.frame ?? null
   if (r.full !== n || last !== n) return { ms: null, problem: `ended on frame ${r.full} (canvas) / ${last} (last painted), not ${n}` }
-  if (!r.t0) return { ms: null, problem: 'the Go form was not submitted' }
+  if (!r.t0) return { ms: null, problem: 'the jump was not seen (no submit or button click)' }
+  if (TRACE) {
+    const media = await page.evaluate((t0) => performance.getEntriesByType('resource').filter((e) => e.name.includes('/media/')).map((e) => { const x = e as PerformanceResourceTiming; return `+${Math.round(x.startTime - t0)}…${Math.round(x.responseEnd - t0)} ms ${x.name.replace(/^.*\/media\/hls\/(.{8}).*\//, '$1…/')}` }), r.t0)
+    for (const m of media) console.log(`       ${m}`)
+  }
   // The first painting of frame n from which it stayed on the screen.
   let i = r.recs.length - 1
   while (i > 0 && r.recs[i - 1]!.frame === n) i--
@@ -187,7 +239,8 @@ function quantile(sorted: number[], q: number): number {
 
 export async function benchVideoPaint(work: string): Promise<BenchResult> {
   if (!existsSync(join(ROOT, 'out', 'main', 'web.js'))) throw new Error('out/main/web.js is missing: run `npx electron-vite build` first.')
-  const clips = [benchClip('h264'), benchClip('hevc')]
+  const only = process.env.IWB_BENCH_CODECS?.split(',') // e.g. h264: a quicker run while working
+  const clips = (['h264', 'hevc'] as const).filter((c) => !only || only.includes(c)).map(benchClip)
   const caseDir = join(work, 'case')
   const host = await startHost([], (_workDir, env) => {
     const iwb = (...args: string[]): void => {
@@ -196,7 +249,7 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
     iwb('case', 'create', caseDir, '--name', 'Paint bench', '--tz', 'UTC')
     // The timeline screen (where the grid lives) needs an event: the Okta sample's one.
     iwb('import', caseDir, join(ROOT, '..', 'shared', 'samples', 'cloud', 'okta_login.json'))
-    for (const c of clips) iwb('import', caseDir, c.path, '--camera', c.camera)
+    for (const c of clips) for (const f of c.files) iwb('import', caseDir, f.path, '--camera', c.camera)
     return ['--case', caseDir]
   })
   const browser = await chromium.launch({
@@ -205,36 +258,60 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
   })
   const measures: Measure[] = []
+  const segDir = (clip: BenchClip, file: BenchFile): string => join(caseDir, 'derived', 'hls', file.sha256, clip.codec === 'h264' ? 'remux-4' : 'transcode-2')
+  /** Segments (H.264: the one at `us` and the neighbours a run would make) already on disk. */
+  const madeAround = (clip: BenchClip, us: number, wholeNeighbourhood: boolean): number => {
+    const { file, inFileS } = frameAt(clip, us)
+    const segS = clip.codec === 'h264' ? 4 : 2
+    const k = Math.floor(inFileS / segS)
+    const ks = clip.codec === 'h264' && wholeNeighbourhood ? [k - 2, k - 1, k, k + 1, k + 2, k + 3] : [k]
+    return ks.filter((i) => existsSync(join(segDir(clip, file), `seg${i}.m4s`))).length
+  }
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     // tsx (esbuild keepNames) wraps named functions in __name(): give the page a no-op one.
     await page.addInitScript('window.__name = (f) => f')
-    const requests: string[] = []
-    let traceFrom = performance.now()
-    if (TRACE) {
-      page.on('request', (r) => {
-        if (r.url().includes('/media/')) requests.push(`+${Math.round(performance.now() - traceFrom)} ms ${r.url().replace(/^.*\/media\/hls\/(.{8}).*\//, '$1…/')}`)
-      })
-      page.on('requestfinished', (r) => {
-        if (r.url().includes('/media/')) requests.push(`+${Math.round(performance.now() - traceFrom)} ms   done ${r.url().replace(/^.*\//, '')}`)
-      })
+    // The A/B switch: prefetching off for the cold and warm rows (so "cold" stays cold), on for the prefetch rows.
+    let prefetch = false
+    await page.exposeFunction('__benchPrefetch', () => prefetch)
+    await page.addInitScript(`window.__benchPrefetch().then((on) => localStorage.setItem('iwb.videoPrefetch', on ? 'on' : 'off'))`)
+    const jump = async (clip: BenchClip, row: Row, us: number, unexpected: boolean, button?: string): Promise<void> => {
+      const r = await showInstant(page, clip, us, button)
+      const atS = (us - clip.files[0]!.startUs) / 1e6
+      measures.push({ codec: clip.codec, row, atS, unexpected, ...r })
+      console.log(`     ${clip.codec} ${row} T+${atS.toFixed(2)} s: ${r.ms !== null ? `${Math.round(r.ms)} ms` : `FAILED ${r.problem}`}${unexpected ? ' (disk not as the row needs)' : ''}`)
+      await page.waitForTimeout(DWELL_MS)
     }
     for (const pass of ['cold', 'warm'] as const) {
       await openGrid(page, host.url, clips)
       for (const clip of clips) {
-        const planKey = clip.codec === 'h264' ? 'remux-4' : 'transcode-2'
-        const segS = clip.codec === 'h264' ? 4 : 2
-        for (const atS of INSTANTS_S) {
-          const seg = join(caseDir, 'derived', 'hls', clip.sha256, planKey, `seg${Math.floor(atS / segS)}.m4s`)
-          const segmentMadeBefore = existsSync(seg)
-          traceFrom = performance.now()
-          requests.length = 0
-          const r = await showInstant(page, clip, atS)
-          if (TRACE) console.log(requests.map((x) => `       ${x}`).join('\n'))
-          measures.push({ codec: clip.codec, pass, atS, segmentMadeBefore, ...r })
-          console.log(`     ${pass} ${clip.codec} T+${atS.toFixed(2)} s: ${r.ms !== null ? `${Math.round(r.ms)} ms` : `FAILED ${r.problem}`}${segmentMadeBefore !== (pass === 'warm') ? ` (segment ${segmentMadeBefore ? 'already made' : 'not cached'})` : ''}`)
-          await page.waitForTimeout(DWELL_MS)
+        const start = clip.files[0]!.startUs
+        if (clip.codec === 'h264') {
+          for (const atS of H264_COLD_S) {
+            const us = start + Math.round(atS * 1e6)
+            const made = madeAround(clip, us, pass === 'cold')
+            await jump(clip, pass, us, pass === 'cold' ? made > 0 : made === 0)
+            await jump(clip, pass === 'cold' ? 'cold, then Back 5 s' : 'warm, then Back 5 s', us - 5_000_000, madeAround(clip, us - 5_000_000, false) === 0, 'Back 5 seconds')
+          }
+        } else {
+          for (const atS of HEVC_INSTANTS_S) {
+            const us = start + Math.round(atS * 1e6)
+            const made = madeAround(clip, us, false)
+            await jump(clip, pass, us, pass === 'cold' ? made > 0 : made === 0)
+          }
         }
+      }
+    }
+    const h264 = clips.find((c) => c.codec === 'h264')
+    if (h264) {
+      // What a user sees with prefetching: the grid at rest prefetches ±30 s and the neighbouring files' edges.
+      prefetch = true
+      await openGrid(page, host.url, clips)
+      let us = h264.files[0]!.startUs + Math.round(H264_PREFETCH_GO_S * 1e6)
+      await jump(h264, 'prefetch on: cold Go to', us, madeAround(h264, us, true) > 0)
+      for (let i = 0; i < H264_PREFETCH_BACKS; i++) {
+        us -= 30_000_000
+        await jump(h264, 'prefetch on: Back 30 s (prefetched)', us, madeAround(h264, us, false) === 0, 'Back 30 seconds')
       }
     }
   } finally {
@@ -245,12 +322,14 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
   const details: Record<string, string | number> = {}
   let pass = true
   let worstRatio = 0
+  const rows: Row[] = ['cold', 'cold, then Back 5 s', 'warm', 'warm, then Back 5 s', 'prefetch on: cold Go to', 'prefetch on: Back 30 s (prefetched)']
   for (const codec of ['h264', 'hevc'] as const) {
-    for (const p of ['cold', 'warm'] as const) {
-      const ms = measures.filter((m) => m.codec === codec && m.pass === p)
+    for (const p of rows) {
+      const ms = measures.filter((m) => m.codec === codec && m.row === p)
+      if (!ms.length) continue
       const ok = ms.filter((m) => m.ms !== null).map((m) => m.ms!).sort((a, b) => a - b)
       const failed = ms.length - ok.length
-      const unexpected = ms.filter((m) => m.segmentMadeBefore !== (p === 'warm')).length
+      const unexpected = ms.filter((m) => m.unexpected).length
       const label = `${codec === 'h264' ? 'H.264 (remux)' : 'HEVC (transcode)'} ${p}`
       if (ok.length) {
         const max = ok.at(-1)!
@@ -260,11 +339,11 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
         details[`${label}: p50 / p95 / max ms (goal ≤ ${GOAL_MS[codec]})`] = `${Math.round(quantile(ok, 0.5))} / ${Math.round(quantile(ok, 0.95))} / ${Math.round(max)} ${good ? 'PASS' : 'MISS'}`
       } else pass = false
       details[`${label}: instants, wrong or not painted`] = `${ms.length}, ${failed}${failed ? ` (${ms.find((m) => m.problem)!.problem})` : ''}`
-      if (unexpected) details[`${label}: instants whose segment was ${p === 'cold' ? 'already made' : 'not cached'}`] = unexpected
+      if (unexpected) details[`${label}: instants whose segments on disk did not match the row`] = unexpected
     }
   }
-  details['clips'] = `1080p25, ${SECONDS} s, GOP 2 s, frame number burnt in over testsrc2; ${INSTANTS_S.length} instants each, latest first, ${DWELL_MS} ms between`
-  details['measured'] = 'Go form submit → expectedDisplayTime of the first requestVideoFrameCallback showing frame n, which then stayed (canvas-checked)'
+  details['clips'] = `1080p25, ${SECONDS} s files, GOP 2 s, frame number burnt in over testsrc2; H.264: ${H264_FILES} files back to back, ${H264_COLD_S.length} instants (each then Back 5 s), then with prefetching Go + ${H264_PREFETCH_BACKS} × Back 30 s; HEVC: ${HEVC_INSTANTS_S.length} instants; latest first, ${DWELL_MS} ms between`
+  details['measured'] = 'Go form submit (or jump button click) → expectedDisplayTime of the first requestVideoFrameCallback showing frame n, which then stayed (canvas-checked)'
   return {
     name: 'show instant T → frame of T painted, Chromium through the web host (1080p H.264 remux, HEVC transcode)',
     goal: 'H.264 ≤ 300 ms, HEVC ≤ 1.5 s (every instant, right frame); ratio = worst p95 / goal',

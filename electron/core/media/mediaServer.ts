@@ -5,12 +5,13 @@
 // request text: every file served or written must resolve (symlinks followed) inside
 // derived/, anything else is a 404.
 import { createHash, randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { mkdir, open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import type { CaseFolder } from '../case/caseFolder'
 import { CAPTION_FONT, locateCaptionFont, locateTools } from './ffmpegLocator'
 import { ffmpegVersionLine, runFfmpeg, stderrReason, toolPaths, warmUpFfmpeg, type Demuxer, type MediaToolPaths } from './ffmpegRunner'
-import { planHls, segmentJob, splitFragmentedMp4, type HlsPlan } from './hlsPlan'
+import { planHls, remuxRangeJob, segmentJob, splitFragmentedMp4, splitSegments, type HlsPlan } from './hlsPlan'
 import type { VideoProbe } from './probe'
 import { captionFilter, captionLines } from './stillCaption'
 import { derivedRecorded, fileProbe, rawStream, recordDerived, type DerivedRecord } from './videoStore'
@@ -21,6 +22,31 @@ const SEGMENT_TIMEOUT_MS = 120_000
 const MAX_CONCURRENT_FFMPEG = 2
 /** How long an init.mp4 request waits for a segment run to make it (players ask for both at once). */
 const INIT_GRACE_MS = 100
+/**
+ * A remux run also makes this many missing segments before and after the one asked for
+ * (-c copy: ffmpeg's start-up, ~0.2 s here, costs more than copying the extra 20 s), so the
+ * ±5 s jumps, frame steps and playing on from a jump find their segments made.
+ */
+export const REMUX_NEIGHBOURS_BEFORE = 2
+export const REMUX_NEIGHBOURS_AFTER = 3
+/**
+ * Sources whose -ss lands exactly on the keyframe asked for (tested). Matroska's copy seek
+ * was measured landing one keyframe early (12.01 s → 11 s), which would shift every segment
+ * of a run: those keep one segment per run.
+ */
+const NEIGHBOUR_DEMUXERS: readonly Demuxer[] = ['mov', 'mpegts']
+/**
+ * The neighbours of a segment asked for by a player are hashed and written this long after it
+ * (at once when one of them is asked for): writing them beside the player decoding the jumped-to
+ * frame slowed that frame by ~0.1 s on two cores (measured, load ≈ 3).
+ */
+const NEIGHBOUR_WRITE_DELAY_MS = 1000
+
+/** When a run's neighbours get written: `want()` (one is asked for) starts it at once. */
+interface NeighbourGate {
+  wanted: boolean
+  want: () => void
+}
 
 export interface MediaTools extends MediaToolPaths {
   version: string
@@ -130,12 +156,16 @@ const sha256Of = (b: Uint8Array): string => createHash('sha256').update(b).diges
 
 export class MediaServer {
   /** ffmpeg runs made (tests check that cached segments are reused). */
-  readonly stats = { ffmpegRuns: 0, cacheHits: 0 }
+  readonly stats = { ffmpegRuns: 0, cacheHits: 0, backgroundRuns: 0 }
   private readonly inFlight = new Map<string, Promise<void>>()
   private readonly pending = new Set<Promise<unknown>>()
   private running = 0
   private readonly waiting: (() => void)[] = []
   private tools: { key: string; value: Promise<MediaTools> } | null = null
+  /** Gates of neighbours not yet written, by in-flight key. */
+  private readonly gates = new Map<string, NeighbourGate>()
+  /** The one background (prefetch) run allowed at a time; later ones are refused, not queued. */
+  private background: Promise<void> | null = null
 
   constructor(private readonly host: MediaHost) {}
 
@@ -173,7 +203,7 @@ export class MediaServer {
   async handle(method: string, pathname: string, range: string | undefined): Promise<MediaResponse> {
     if (method !== 'GET' && method !== 'HEAD') return text(405, 'Method not allowed.')
     try {
-      const res = await this.route(pathname, range)
+      const res = await this.route(pathname, range, method === 'HEAD')
       if (method === 'HEAD') res.body = { kind: 'none' }
       return res
     } catch (err) {
@@ -182,7 +212,12 @@ export class MediaServer {
     }
   }
 
-  private async route(pathname: string, range: string | undefined): Promise<MediaResponse> {
+  /**
+   * `prefetch`: a HEAD request, which players never send: the renderer asks for segments
+   * ahead of a jump that way. At most one such run at a time; while one runs, a HEAD for a
+   * segment still to be made answers 503 at once (bounded work, nothing queued).
+   */
+  private async route(pathname: string, range: string | undefined, prefetch = false): Promise<MediaResponse> {
     const folder = this.host.currentCase()
     if (!folder) return text(409, 'No case is open.')
     // Split before decoding: an encoded "/" or ".." never becomes a separator.
@@ -215,8 +250,19 @@ export class MediaServer {
     if (hit) {
       this.stats.cacheHits++
       this.backfillRecord(folder, src, `hls/${sha}/${planKey}/${name}`, target)
+    } else if (prefetch && !this.inFlight.has(`${dir}#${index}`) && name !== 'init.mp4') {
+      if (this.background) return { ...text(503, 'Busy with another prefetch.'), body: { kind: 'none' } }
+      const run = this.produce(folder, src, plan, index, dir, true)
+      this.background = run.finally(() => {
+        this.background = null
+      })
+      await run
     } else if (name === 'init.mp4') await this.produceInit(folder, src, plan, dir)
-    else await this.produce(folder, src, plan, index, dir)
+    else {
+      await this.produce(folder, src, plan, index, dir)
+      // A neighbour whose run failed was not written: made on its own now.
+      if (!(await stat(target).then((s) => s.isFile(), () => false))) await this.produce(folder, src, plan, index, dir)
+    }
     return this.serveFile(await confined(folder.layout.derived, ['hls', sha, planKey, name]), name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment', range)
   }
 
@@ -246,15 +292,62 @@ export class MediaServer {
     }
   }
 
-  /** Makes segment `index` (and init.mp4 when missing), once even if asked for twice at the same time. */
-  private produce(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string): Promise<void> {
-    const key = `${dir}#${index}`
-    let p = this.inFlight.get(key)
-    if (!p) {
-      p = this.slot(() => this.makeSegment(folder, src, plan, index, dir)).finally(() => this.inFlight.delete(key))
-      this.inFlight.set(key, p)
+  /**
+   * Makes segment `index` (and init.mp4 when missing), once even if asked for twice at the
+   * same time; a remux run makes the missing neighbours too, and a request for one of them
+   * meanwhile waits for that run.
+   */
+  private produce(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string, background = false): Promise<void> {
+    const existing = this.inFlight.get(`${dir}#${index}`)
+    if (existing) {
+      this.gates.get(`${dir}#${index}`)?.want()
+      return existing
     }
-    return p
+    const [from, to] = src.mode === 'remux' && NEIGHBOUR_DEMUXERS.includes(src.demuxer) ? this.neighbourhood(plan, index, dir) : [index, index]
+    if (background) this.stats.backgroundRuns++
+    const track = (key: string, p: Promise<void>): Promise<void> => {
+      const q = p.finally(() => {
+        if (this.inFlight.get(key) === q) this.inFlight.delete(key)
+      })
+      this.inFlight.set(key, q)
+      return q
+    }
+    if (from === to) return track(`${dir}#${index}`, this.slot(() => this.makeSegment(folder, src, plan, index, dir)))
+    // The segment asked for (and init.mp4) are written first and answered; the neighbours
+    // after (hashing and writing 20 s of 1080p took ~0.1 s here). A source whose fragments do
+    // not fall on the planned boundaries gets one segment per run, as before.
+    const gate: NeighbourGate = { wanted: background, want: () => void (gate.wanted = true) }
+    const run = this.slot(() => this.makeRemuxRange(folder, src, plan, from, to, index, dir, gate))
+    const asked = run.then(
+      () => undefined,
+      () => this.slot(() => this.makeSegment(folder, src, plan, index, dir))
+    )
+    // A neighbour left unmade (the run failed) is made on its own when asked for (route).
+    const rest = run.then(
+      (r) => r.rest,
+      () => undefined
+    )
+    this.pending.add(rest)
+    void rest.finally(() => this.pending.delete(rest))
+    for (let i = from; i <= to; i++) {
+      if (i === index) continue
+      track(`${dir}#${i}`, rest)
+      this.gates.set(`${dir}#${i}`, gate)
+    }
+    void rest.finally(() => {
+      for (let i = from; i <= to; i++) if (this.gates.get(`${dir}#${i}`) === gate) this.gates.delete(`${dir}#${i}`)
+    })
+    return track(`${dir}#${index}`, asked)
+  }
+
+  /** The segments around `index` that are neither made nor being made (stopping at the first that is). */
+  private neighbourhood(plan: HlsPlan, index: number, dir: string): [number, number] {
+    const free = (i: number): boolean => i >= 0 && i < plan.segments.length && !this.inFlight.has(`${dir}#${i}`) && !existsSync(join(dir, `seg${i}.m4s`))
+    let from = index
+    while (from > index - REMUX_NEIGHBOURS_BEFORE && free(from - 1)) from--
+    let to = index
+    while (to < index + REMUX_NEIGHBOURS_AFTER && free(to + 1)) to++
+    return [from, to]
   }
 
   /**
@@ -267,11 +360,67 @@ export class MediaServer {
     const initPath = join(dir, 'init.mp4')
     const started = Date.now()
     while (!(await stat(initPath).then((s) => s.isFile(), () => false))) {
-      const running = [...this.inFlight].filter(([key]) => key.startsWith(`${dir}#`)).map(([, p]) => p)
-      if (running.length) await Promise.allSettled(running)
+      // The first run to settle usually wrote it (a neighbourhood run writes init.mp4 first and
+      // answers its segment long before its neighbours are written): look again after each.
+      const running = [...this.inFlight].filter(([key]) => key.startsWith(`${dir}#`)).map(([, p]) => p.catch(() => undefined))
+      if (running.length) await Promise.race(running)
       else if (Date.now() - started < INIT_GRACE_MS) await new Promise((r) => setTimeout(r, 10))
       else return this.produce(folder, src, plan, 0, dir)
     }
+  }
+
+  /**
+   * One -c copy run for segments `from`…`to`, split by fragment sample counts. Resolves once
+   * init.mp4 and segment `asked` are written; `rest` once the other missing ones are.
+   */
+  private async makeRemuxRange(folder: CaseFolder, src: MediaSource, plan: HlsPlan, from: number, to: number, asked: number, dir: string, gate: NeighbourGate): Promise<{ rest: Promise<void> }> {
+    const tools = await this.mediaTools()
+    await mkdir(dir, { recursive: true })
+    await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
+    const job = remuxRangeJob(plan, from, to, { path: folder.evidencePath(src.sha256), demuxer: src.demuxer })
+    const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}.mp4`)
+    this.stats.ffmpegRuns++
+    try {
+      const r = await runFfmpeg({ ffmpegPath: tools.ffmpeg, input: job.input, output: { kind: 'file', path: tmp }, outputArgs: job.outputArgs, timeoutMs: SEGMENT_TIMEOUT_MS })
+      if (r.exitCode !== 0) throw new Error(`ffmpeg could not make segments ${from}–${to}: ${stderrReason(r.stderr) || `exit ${r.exitCode ?? r.signal}`}`)
+      const { init, media } = splitFragmentedMp4(await readFile(tmp))
+      const parts = splitSegments(
+        media,
+        plan.segments.slice(from, to + 1).map((s) => s.frames)
+      )
+      const record = { ffmpegVersion: tools.version, args: r.args, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 }
+      await this.writeDerived(folder, src, dir, 'init.mp4', init, { ...record, kind: 'hls-init' })
+      await this.writeDerived(folder, src, dir, `seg${asked}.m4s`, parts[asked - from]!, { ...record, kind: 'hls-segment' })
+      const open = gate.wanted
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, NEIGHBOUR_WRITE_DELAY_MS)
+            gate.want = () => {
+              gate.wanted = true
+              clearTimeout(timer)
+              resolve()
+            }
+          })
+      const rest = (async () => {
+        await open
+        for (let i = from; i <= to; i++) {
+          if (i !== asked) await this.writeDerived(folder, src, dir, `seg${i}.m4s`, parts[i - from]!, { ...record, kind: 'hls-segment' }).catch(() => undefined)
+        }
+      })()
+      return { rest }
+    } finally {
+      await unlink(tmp).catch(() => undefined)
+    }
+  }
+
+  /** Writes one derived file (read-only, atomically) unless it exists, and records it. */
+  private async writeDerived(folder: CaseFolder, src: MediaSource, dir: string, name: string, data: Uint8Array, rec: Omit<DerivedRecord, 'path' | 'sha256' | 'size'>): Promise<void> {
+    const path = join(dir, name)
+    if (await stat(path).then((s) => s.isFile(), () => false)) return
+    const part = `${path}.${randomBytes(4).toString('hex')}.part`
+    await writeFile(part, data, { flag: 'wx', mode: 0o444 })
+    await rename(part, path)
+    this.record(folder, { ...rec, path: `hls/${src.sha256}/${planKeyFor(src.mode)}/${name}`, sha256: sha256Of(data), size: data.length })
   }
 
   private async makeSegment(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string): Promise<void> {

@@ -3,7 +3,7 @@
 // derived/ (traversal, symlinks out, unknown names refused), every derived file recorded
 // with its hash, the ffmpeg version and arguments; and the same through the web host.
 import { execFileSync } from 'node:child_process'
-import { symlinkSync, readFileSync, mkdirSync } from 'node:fs'
+import { symlinkSync, readFileSync, mkdirSync, unlinkSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,7 +56,7 @@ describe('playlists and segments', () => {
     expect(server.stats.ffmpegRuns).toBe(0)
   })
 
-  it('makes a remuxed segment on demand, caches it in derived/, and reuses it', async () => {
+  it('makes a remuxed segment on demand with its neighbours in one run, caches them in derived/, and reuses them', async () => {
     const before = server.stats.ffmpegRuns
     const seg = await server.handle('GET', `${hlsBase(h264)}/seg1.m4s`, undefined)
     expect(seg.status).toBe(200)
@@ -65,14 +65,23 @@ describe('playlists and segments', () => {
     expect(init.status).toBe(200)
     const again = await server.handle('GET', `${hlsBase(h264)}/seg1.m4s`, undefined)
     expect(Buffer.compare(await body(again), await body(seg))).toBe(0)
-    expect(server.stats.ffmpegRuns).toBe(before + 1) // init came with the segment; the second ask is a cache hit
-    expect(server.stats.cacheHits).toBeGreaterThanOrEqual(2)
+    // init and the neighbours (0 and 2: the whole 10 s clip) came with the segment: no other run
+    // (seg0, asked for while its write waits, is served once written; seg2 is then a cache hit)
+    const neighbours = [await server.handle('GET', `${hlsBase(h264)}/seg0.m4s`, undefined), await server.handle('GET', `${hlsBase(h264)}/seg2.m4s`, undefined)]
+    expect(server.stats.ffmpegRuns).toBe(before + 1)
+    expect(server.stats.cacheHits).toBeGreaterThanOrEqual(3)
 
-    // init + segment decode, and the segment's first frame is frame 100 (4 s at 25 fps).
-    const joined = join(tmp.path, 'joined.mp4')
-    writeFileSync(joined, Buffer.concat([await body(init), await body(seg)]))
-    const frame = await runFfmpeg({ ffmpegPath: tools.ffmpeg, input: { path: joined, demuxer: 'mov' }, output: { kind: 'stdout' }, outputArgs: ['-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba'], timeoutMs: 20_000 })
-    expect(decodeFrameCode(frame.stdout, 320, 240).frame).toBe(100)
+    // init + each segment decode, each starts on its own first frame (4 s at 25 fps: 0, 100, 200)
+    // and holds exactly its frames (100, 100, 50): nothing lost or doubled at the cuts.
+    for (const [i, media] of [neighbours[0]!, seg, neighbours[1]!].entries()) {
+      const joined = join(tmp.path, `joined${i}.mp4`)
+      writeFileSync(joined, Buffer.concat([await body(init), await body(media)]))
+      const frames = await runFfmpeg({ ffmpegPath: tools.ffmpeg, input: { path: joined, demuxer: 'mov' }, output: { kind: 'stdout' }, outputArgs: ['-f', 'rawvideo', '-pix_fmt', 'rgba'], timeoutMs: 20_000 })
+      const size = 320 * 240 * 4
+      expect(frames.stdout.length / size, `segment ${i}`).toBe(i === 2 ? 50 : 100)
+      expect(decodeFrameCode(frames.stdout.subarray(0, size), 320, 240).frame, `segment ${i}`).toBe(i * 100)
+      expect(decodeFrameCode(frames.stdout.subarray(frames.stdout.length - size), 320, 240).frame, `segment ${i}`).toBe(i === 2 ? 249 : i * 100 + 99)
+    }
   })
 
   it('transcodes HEVC to H.264 segments with the same init for every segment', async () => {
@@ -88,14 +97,14 @@ describe('playlists and segments', () => {
   it('records every derived file: hash, ffmpeg version, exact arguments, source; custody per file', async () => {
     await server.idle()
     const rows = folder.db.prepare('SELECT * FROM derived_media ORDER BY id').all() as { path: string; sha256: string; ffmpeg_version: string; args: string; source_sha256: string }[]
-    expect(rows.map((r) => r.path.split('/').slice(2).join('/')).sort()).toEqual(['remux-4/init.mp4', 'remux-4/seg1.m4s', 'transcode-2/init.mp4', 'transcode-2/seg0.m4s', 'transcode-2/seg1.m4s'])
+    expect(rows.map((r) => r.path.split('/').slice(2).join('/')).sort()).toEqual(['remux-4/init.mp4', 'remux-4/seg0.m4s', 'remux-4/seg1.m4s', 'remux-4/seg2.m4s', 'transcode-2/init.mp4', 'transcode-2/seg0.m4s', 'transcode-2/seg1.m4s'])
     for (const r of rows) {
       expect(createHash('sha256').update(readFileSync(join(folder.layout.derived, r.path))).digest('hex')).toBe(r.sha256)
       expect(r.ffmpeg_version).toMatch(/^ffmpeg version /)
       expect(JSON.parse(r.args)).toEqual(expect.arrayContaining(['-protocol_whitelist', 'file,pipe', '-format_whitelist']))
     }
     const derived = listCustody(folder.db, 0, 10_000).filter((e) => e.action === 'media.derived')
-    expect(derived).toHaveLength(5)
+    expect(derived).toHaveLength(7)
     expect(derived[0]!.details).toMatchObject({ ffmpegVersion: expect.stringMatching(/^ffmpeg version/), sourceSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
   })
 
@@ -149,6 +158,8 @@ describe('HTTP semantics and confinement', () => {
     const sha = h264.file!.sha256
     mkdirSync(join(folder.layout.derived, 'stills'), { recursive: true })
     symlinkSync('/etc/passwd', join(folder.layout.derived, 'stills', 'evil.png'))
+    // seg0 was made with seg1's neighbours: replace it by a symlink out of derived/.
+    unlinkSync(join(folder.layout.derived, 'hls', sha, 'remux-4', 'seg0.m4s'))
     symlinkSync(folder.layout.db, join(folder.layout.derived, 'hls', sha, 'remux-4', 'seg0.m4s'))
     for (const path of [
       '/media/hls/../../case.db',

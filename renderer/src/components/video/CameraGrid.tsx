@@ -7,17 +7,47 @@
 // cursor at the chosen rate and every camera follows it (re-seeking when it falls behind):
 // a browser may drop frames or stall at 8× or 16×, the shared clock must not. When an event is picked in the event list, the grid shows the
 // cameras associated with its door (door_camera: confirmed or suggested).
-import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react'
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react'
 import type { CameraInfo, DoorCamera } from '@shared/contracts/video'
 import { isoToMicros } from '@shared/time'
 import { api } from '../../api/client'
 import { errorMessage } from '../ErrorBanner'
 import { cursor, RATES, useCursor } from '../../state/cursorStore'
 import { CameraPlayer, clockDriven, fileAt } from './CameraPlayer'
+import { cancelPrefetch, forgetPlaylists, playlistInfo, prefetchSegments, segmentUrlAt } from './mediaPrefetch'
 
 const MAX_CAMERAS = 4
 const SHORT_JUMP_US = 5_000_000
 const LONG_JUMP_US = 30_000_000
+/**
+ * The cursor rests this long (paused), and every camera shows its frame, before the grid
+ * prefetches around it: a prefetch run beside the decoding of the jumped-to frame slowed
+ * that frame by a few hundred ms on two cores (measured).
+ */
+const PREFETCH_AFTER_MS = 300
+/** Gives up waiting for the cameras to show their frames after this long. */
+const PREFETCH_WAIT_MAX_MS = 5000
+/** localStorage key that turns prefetching off (the paint benchmark's A/B switch). */
+export const PREFETCH_SWITCH = 'iwb.videoPrefetch'
+
+/**
+ * Where the next jump may go, per camera shown: ±30 s from the cursor (the long-jump buttons)
+ * and the edges of the files before and after the one at the cursor (playing or stepping on).
+ * ±5 s and frame steps are covered by the server making a remuxed segment's neighbours.
+ */
+export function prefetchInstants(camera: CameraInfo, us: number): number[] {
+  const at = fileAt(camera, us)
+  const out = [us + LONG_JUMP_US, us - LONG_JUMP_US]
+  if (at?.endUs != null) {
+    const next = camera.files.filter((f) => f.startUs !== null && f.startUs >= at.endUs!).sort((a, b) => a.startUs! - b.startUs!)[0]
+    if (next) out.push(next.startUs!)
+  }
+  if (at?.startUs != null) {
+    const prev = camera.files.filter((f) => f.endUs !== null && f.endUs <= at.startUs!).sort((a, b) => b.endUs! - a.endUs!)[0]
+    if (prev) out.push(prev.endUs! - 1)
+  }
+  return out
+}
 
 /** An event picked in the event list: its door decides which cameras are shown. */
 export interface CameraFocus {
@@ -64,7 +94,10 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
   useEffect(() => {
     refresh()
     return api().onEvent((e) => {
-      if (e.type === 'case.changed') refresh()
+      if (e.type === 'case.changed') {
+        forgetPlaylists()
+        refresh()
+      }
     })
   }, [refresh])
 
@@ -113,6 +146,50 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
     return () => cancelAnimationFrame(handle)
   }, [state.rate, leadId])
 
+  // Paused with the cursor at rest: fetch the playlists of the files a jump may reach next
+  // and have their remuxed segments made (a cheap -c copy; transcoded files are not
+  // prefetched: a transcode costs seconds of CPU). Moving the cursor or closing cancels.
+  const prefetchOwner = useRef({})
+  const gridRef = useRef<HTMLElement>(null)
+  const visibleKey = visible.map((c) => c.id).join(',')
+  useEffect(() => {
+    const owner = prefetchOwner.current
+    cancelPrefetch(owner)
+    if (state.rate !== 0 || state.timeUs === null || localStorage.getItem(PREFETCH_SWITCH) === 'off') return
+    const us = state.timeUs
+    let cancelled = false
+    const waitUntil = performance.now() + PREFETCH_WAIT_MAX_MS
+    const allShown = (): boolean => [...(gridRef.current?.querySelectorAll('video:not([hidden])') ?? [])].every((v) => (v as HTMLVideoElement).dataset.shownUs === String(us))
+    let timer: ReturnType<typeof setTimeout>
+    const start = (): void => {
+      if (cancelled) return
+      if (!allShown() && performance.now() < waitUntil) {
+        timer = setTimeout(start, 50)
+        return
+      }
+      void (async () => {
+        const urls: string[] = []
+        for (const camera of visible) {
+          for (const t of prefetchInstants(camera, us)) {
+            const f = fileAt(camera, t)
+            if (!f || f.playback !== 'remux') continue
+            const url = await playlistInfo(f.id)
+              .then((p) => segmentUrlAt(p, t))
+              .catch(() => null)
+            if (url) urls.push(url)
+          }
+        }
+        if (!cancelled) prefetchSegments(owner, urls)
+      })()
+    }
+    timer = setTimeout(start, PREFETCH_AFTER_MS)
+    return () => {
+      cancelled = true
+      clearTimeout(timer)
+      cancelPrefetch(owner)
+    }
+  }, [state.timeUs, state.rate, visibleKey, cameras])
+
   if (placed.length === 0) return null
 
   const toggle = (id: number): void => {
@@ -133,7 +210,7 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
   const span = starts.length ? { from: Math.min(...starts), to: Math.max(...ends) } : null
 
   return (
-    <section className="card camera-grid" aria-label="Video">
+    <section className="card camera-grid" aria-label="Video" ref={gridRef}>
       <div className="toolbar">
         <button type="button" onClick={() => (state.timeUs === null && first?.startUs != null ? cursor.setTime(first.startUs, 'keyboard') : cursor.togglePlay())} aria-label={state.rate === 0 ? 'Play' : 'Pause'}>
           {state.rate === 0 ? '▶ Play' : '❚❚ Pause'}

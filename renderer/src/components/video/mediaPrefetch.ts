@@ -1,0 +1,97 @@
+// What the camera players fetch before a jump needs it: each file's playlist info (one
+// `video.playlist` call per file, shared), its segment boundaries (index.m3u8), and —
+// remuxed H.264 only, where a run is a cheap -c copy — segments made ahead on the server
+// by a HEAD request (the server's prefetch lane: one run at a time; a HEAD for a segment
+// already made costs nothing). Prefetches run one at a time for the whole grid, newest
+// wishes first; a camera that closes or whose cursor moved cancels the ones it queued.
+import type { PlaylistInfo } from '@shared/contracts/video'
+import { api } from '../../api/client'
+
+const playlists = new Map<number, Promise<PlaylistInfo>>()
+
+/** The playlist info of a file, asked for once (a failed ask is forgotten, so it is retried). */
+export function playlistInfo(fileId: number): Promise<PlaylistInfo> {
+  let p = playlists.get(fileId)
+  if (!p) {
+    p = api().call('video.playlist', { fileId })
+    playlists.set(fileId, p)
+    p.catch(() => playlists.delete(fileId))
+  }
+  return p
+}
+
+/** Forgets cached playlists (a case change can re-place files). */
+export function forgetPlaylists(): void {
+  playlists.clear()
+  boundaries.clear()
+}
+
+const boundaries = new Map<string, Promise<number[]>>()
+
+/** Start of each segment in seconds from the file's first frame, from the playlist's EXTINF lines. */
+function segmentStarts(url: string): Promise<number[]> {
+  let p = boundaries.get(url)
+  if (!p) {
+    p = fetch(url).then(async (r) => {
+      if (!r.ok) throw new Error(`playlist ${r.status}`)
+      const starts: number[] = []
+      let t = 0
+      for (const line of (await r.text()).split('\n')) {
+        const m = /^#EXTINF:([0-9.]+),/.exec(line)
+        if (m) {
+          starts.push(t)
+          t += Number(m[1])
+        }
+      }
+      return starts
+    })
+    boundaries.set(url, p)
+    p.catch(() => boundaries.delete(url))
+  }
+  return p
+}
+
+/** The segment URL holding `us` in a file (null outside it). */
+export async function segmentUrlAt(playlist: PlaylistInfo, us: number): Promise<string | null> {
+  const s = (us - playlist.startUs) / 1e6
+  if (s < 0 || us >= playlist.startUs + playlist.durationUs) return null
+  const starts = await segmentStarts(playlist.url)
+  let i = 0
+  while (i + 1 < starts.length && starts[i + 1]! <= s + 1e-6) i++
+  return playlist.url.replace(/index\.m3u8$/, `seg${i}.m4s`)
+}
+
+interface Wish {
+  owner: object
+  url: string
+}
+
+const queue: Wish[] = []
+const done = new Set<string>()
+let running = false
+
+/** Queues HEAD requests for these segment URLs on behalf of `owner` (replacing what it queued before). */
+export function prefetchSegments(owner: object, urls: string[]): void {
+  cancelPrefetch(owner)
+  for (const url of urls) if (!done.has(url) && !queue.some((w) => w.url === url)) queue.push({ owner, url })
+  void pump()
+}
+
+/** Drops what `owner` queued (a run already started on the server finishes: it is short). */
+export function cancelPrefetch(owner: object): void {
+  for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.owner === owner) queue.splice(i, 1)
+}
+
+async function pump(): Promise<void> {
+  if (running) return
+  running = true
+  try {
+    for (let w = queue.shift(); w; w = queue.shift()) {
+      const r = await fetch(w.url, { method: 'HEAD' }).catch(() => null)
+      // 503: the server's lane is busy (another window); the wish is dropped, not retried in a loop.
+      if (r?.ok) done.add(w.url)
+    }
+  } finally {
+    running = false
+  }
+}

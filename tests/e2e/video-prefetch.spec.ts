@@ -1,0 +1,100 @@
+// Prefetch in the camera grid, in Chromium through the web host: paused with the cursor at
+// rest, the grid has the remuxed segments a long jump would need made ahead (±30 s, and the
+// next file's start), so "Forward 30 seconds" and the first jump into the next file find
+// them made — and still land on the exact frame. With the switch off
+// (localStorage iwb.videoPrefetch = off) nothing beyond the player's own neighbourhood is made.
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { frameCodeFilters } from '../helpers/frameCode'
+import { frameShown } from './videoPage'
+import { startHost, type RunningHost } from './webHostProcess'
+
+const ROOT = join(__dirname, '..', '..')
+const SAMPLES = join(ROOT, '..', 'shared', 'samples')
+const FFMPEG = process.env.IWB_TEST_FFMPEG ?? '/usr/bin/ffmpeg'
+const FRAME_US = 40_000 // 25 fps
+/** Two 60 s files back to back on one camera: 60 s from here, then 60 s from START + 60 s. */
+const START_US = Date.parse('2019-04-02T08:00:00.000Z') * 1000
+let host: RunningHost
+let caseDir = ''
+const sha: string[] = []
+
+function clip(path: string, created: string): void {
+  const src = `color=c=0x808080:s=320x240:r=25:d=60,format=yuv420p,${frameCodeFilters(320, 240)}`
+  execFileSync(
+    FFMPEG,
+    ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', src, '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-metadata', `creation_time=${created}`, path],
+    { stdio: 'ignore' }
+  )
+}
+
+test.beforeAll(async () => {
+  host = await startHost([], (workDir, env) => {
+    caseDir = join(workDir, 'case')
+    const iwb = (...args: string[]): void => {
+      execFileSync(process.execPath, [join(ROOT, 'electron', 'cli', 'iwb-bin.cjs'), ...args], { env, stdio: 'ignore' })
+    }
+    iwb('case', 'create', caseDir, '--name', 'Video prefetch', '--tz', 'UTC')
+    iwb('import', caseDir, join(SAMPLES, 'cloud', 'okta_login.json')) // the timeline needs an event
+    for (const [i, created] of ['2019-04-02T08:00:00.000000Z', '2019-04-02T08:01:00.000000Z'].entries()) {
+      const path = join(workDir, `hall${i}.mp4`)
+      clip(path, created)
+      sha.push(createHash('sha256').update(readFileSync(path)).digest('hex'))
+      iwb('import', caseDir, path, '--camera', 'Hall')
+    }
+    return ['--case', caseDir]
+  })
+})
+test.afterAll(async () => {
+  await host.stop()
+})
+
+/** Whether the remuxed segment holding `us` (4 s segments; keyframes every second) is on disk. */
+function segmentMade(us: number): boolean {
+  const file = us < START_US + 60_000_000 ? 0 : 1
+  const k = Math.floor((us - START_US - file * 60_000_000) / 4_000_000)
+  return existsSync(join(caseDir, 'derived', 'hls', sha[file]!, 'remux-4', `seg${k}.m4s`))
+}
+
+async function openGrid(page: Page, prefetch: boolean) {
+  await page.addInitScript(`localStorage.setItem('iwb.videoPrefetch', '${prefetch ? 'on' : 'off'}')`)
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Timeline', exact: true }).click()
+  const grid = page.getByRole('region', { name: 'Video' })
+  await expect(grid.getByRole('figure', { name: 'Camera Hall' })).toBeVisible()
+  const go = async (us: number): Promise<void> => {
+    await grid.getByRole('textbox', { name: 'Go to time' }).fill(new Date(us / 1000).toISOString())
+    await grid.getByRole('button', { name: 'Go', exact: true }).click()
+  }
+  return { grid, go }
+}
+
+test('off: only the jumped-to segment and its neighbours are made', async ({ page }) => {
+  const { go } = await openGrid(page, false)
+  const us = START_US + 3_000_000 // file 0, segment 0 (the next test's instants are 20 s and more on)
+  await go(us)
+  expect(await frameShown(page, 'Hall', us)).toBe(75)
+  await page.waitForTimeout(2000)
+  // Segment 0 and the 3 after it (the run's neighbourhood), nothing 30 s on.
+  expect([0, 4, 8, 12].map((s) => segmentMade(us + s * 1_000_000))).toEqual([true, true, true, true])
+  expect([segmentMade(us + 16_000_000), segmentMade(us + 30_000_000), segmentMade(START_US + 60_000_000)]).toEqual([false, false, false])
+})
+
+test('on: at rest, ±30 s and the next file are made ahead; the jumps there land on the exact frame', async ({ page }) => {
+  const { grid, go } = await openGrid(page, true)
+  const us = START_US + 50_120_000 // file 0, frame 1253; +30 s is in file 1
+  expect(segmentMade(us + 30_000_000)).toBe(false)
+  expect(segmentMade(us - 30_000_000)).toBe(false)
+  await go(us)
+  expect(await frameShown(page, 'Hall', us)).toBe(1253)
+  await expect.poll(() => segmentMade(us + 30_000_000) && segmentMade(us - 30_000_000) && segmentMade(START_US + 60_000_000), { timeout: 15_000 }).toBe(true)
+
+  await grid.getByRole('button', { name: 'Forward 30 seconds' }).click()
+  expect(await frameShown(page, 'Hall', us + 30_000_000)).toBe((50_120_000 + 30_000_000 - 60_000_000) / FRAME_US) // frame 503 of file 1
+  await grid.getByRole('button', { name: 'Back 30 seconds' }).click()
+  await grid.getByRole('button', { name: 'Back 30 seconds' }).click()
+  expect(await frameShown(page, 'Hall', us - 30_000_000)).toBe(1253 - 750)
+})

@@ -1,0 +1,113 @@
+// Remux neighbourhoods and prefetch: a remuxed segment asked for comes with its missing
+// neighbours out of the same -c copy run (each cut on its own frames, in MP4 and MPEG-TS
+// sources), a later jump nearby costs no run, and HEAD (the renderer's prefetch)
+// makes a neighbourhood in the one background lane: a second prefetch meanwhile is refused.
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CaseFolder } from '../../../electron/core/case/caseFolder'
+import { acquireEvidence } from '../../../electron/core/case/intake'
+import { runFfmpeg } from '../../../electron/core/media/ffmpegRunner'
+import { mediaBodyBytes, MediaServer, REMUX_NEIGHBOURS_AFTER, REMUX_NEIGHBOURS_BEFORE, type MediaResponse } from '../../../electron/core/media/mediaServer'
+import { importVideoEvidence, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
+import { decodeFrameCode } from '../../helpers/frameCode'
+import { tempDir } from '../../helpers/tmp'
+import { cachedClip, testMediaServer, testTools, type ClipContainer } from '../../helpers/videoFixtures'
+
+const tools = testTools()
+const tmp = tempDir('iwb-media-neighbours-')
+let folder: CaseFolder
+let server: MediaServer
+
+const body = async (r: MediaResponse): Promise<Buffer> => (await mediaBodyBytes(r.body)) ?? Buffer.alloc(0)
+const base = (o: VideoImportOutcome): string => `/media/hls/${o.file!.sha256}/remux-4`
+const made = (o: VideoImportOutcome, i: number): boolean => existsSync(join(folder.layout.derived, 'hls', o.file!.sha256, 'remux-4', `seg${i}.m4s`))
+
+async function add(container: ClipContainer, start: string, seconds = 40): Promise<VideoImportOutcome> {
+  // 40 s of H.264 at 25 fps, a keyframe every second: ten 4 s segments of 100 packets.
+  const clip = await cachedClip({ codec: 'h264', container, seconds })
+  const a = await acquireEvidence(folder, { path: clip.path }, { examiner: 'Ana' })
+  const o = await importVideoEvidence(folder, a.evidence!.id, { examiner: 'Ana', tools, caseZone: 'UTC', camera: `Cam ${container}`, start })
+  expect(o.file!.playback).toBe('remux')
+  return o
+}
+
+/** Every frame number in init + segment, decoded by a separate ffmpeg run. */
+async function framesOf(init: Buffer, media: Buffer, name: string): Promise<(number | null)[]> {
+  const joined = join(tmp.path, name)
+  writeFileSync(joined, Buffer.concat([init, media]))
+  const r = await runFfmpeg({ ffmpegPath: tools.ffmpeg, input: { path: joined, demuxer: 'mov' }, output: { kind: 'stdout' }, outputArgs: ['-f', 'rawvideo', '-pix_fmt', 'rgba'], timeoutMs: 20_000 })
+  const size = 320 * 240 * 4
+  const out: (number | null)[] = []
+  for (let off = 0; off + size <= r.stdout.length; off += size) out.push(decodeFrameCode(r.stdout.subarray(off, off + size), 320, 240).frame)
+  return out
+}
+
+beforeAll(() => {
+  folder = CaseFolder.create(join(tmp.path, 'case'), { name: 'Neighbours', examiner: 'Ana', timeZone: 'UTC' })
+  server = testMediaServer(() => folder, 'Ana', tools)
+})
+afterAll(async () => {
+  await server.idle()
+  folder.close()
+  tmp.cleanup()
+})
+
+describe('remux neighbourhoods', () => {
+  for (const [container, start] of [
+    ['mp4', '2024-03-05T10:00:00Z'],
+    ['ts', '2024-03-05T11:00:00Z']
+  ] as const) {
+    it(`${container}: one run makes the segment and its neighbours, each holding exactly its own frames`, async () => {
+      const o = await add(container, start)
+      const before = server.stats.ffmpegRuns
+      const seg = await server.handle('GET', `${base(o)}/seg5.m4s`, undefined)
+      expect(seg.status).toBe(200)
+      expect(server.stats.ffmpegRuns).toBe(before + 1)
+      await server.idle() // the neighbours are written after the segment asked for is answered
+      const from = 5 - REMUX_NEIGHBOURS_BEFORE
+      const to = 5 + REMUX_NEIGHBOURS_AFTER
+      for (let i = 0; i < 10; i++) expect(made(o, i), `seg${i}`).toBe(i >= from && i <= to)
+      const init = await body(await server.handle('GET', `${base(o)}/init.mp4`, undefined))
+      for (let i = from; i <= to; i++) {
+        const frames = await framesOf(init, await body(await server.handle('GET', `${base(o)}/seg${i}.m4s`, undefined)), `${container}-${i}.mp4`)
+        expect(frames, `${container} seg${i}`).toEqual(Array.from({ length: 100 }, (_, k) => i * 100 + k))
+      }
+      expect(server.stats.ffmpegRuns).toBe(before + 1)
+
+      // A jump just past the neighbourhood: one run, which stops at the segments already made.
+      await server.handle('GET', `${base(o)}/seg${to + 1}.m4s`, undefined)
+      await server.idle()
+      expect(server.stats.ffmpegRuns).toBe(before + 2)
+      expect([made(o, from - 1), made(o, 9)]).toEqual([false, true])
+    })
+  }
+})
+
+describe('prefetch (HEAD)', () => {
+  it('makes a neighbourhood in the background lane; a second prefetch meanwhile is refused, a player request is not', async () => {
+    const o = await add('mp4', '2024-03-05T13:00:00Z', 36) // another file: nothing made yet
+    const runs = server.stats.backgroundRuns
+    const first = server.handle('HEAD', `${base(o)}/seg1.m4s`, undefined)
+    while (server.stats.backgroundRuns === runs) await new Promise((r) => setTimeout(r, 2))
+    const refused = await server.handle('HEAD', `${base(o)}/seg8.m4s`, undefined)
+    expect(refused.status).toBe(503)
+    // A player's GET is never refused, even while the prefetch runs.
+    const played = server.handle('GET', `${base(o)}/seg8.m4s`, undefined)
+    expect((await first).status).toBe(200)
+    expect((await first).body.kind).toBe('none')
+    expect((await played).status).toBe(200)
+    expect(server.stats.backgroundRuns).toBe(runs + 1)
+    await server.idle()
+    for (const i of [0, 1, 2, 3, 4]) expect(made(o, i), `seg${i}`).toBe(true)
+    // Once it is over, the next prefetch runs; one of a made segment costs nothing.
+    const ffmpeg = server.stats.ffmpegRuns
+    expect((await server.handle('HEAD', `${base(o)}/seg2.m4s`, undefined)).status).toBe(200)
+    expect(server.stats.ffmpegRuns).toBe(ffmpeg)
+    expect((await server.handle('HEAD', `${base(o)}/seg5.m4s`, undefined)).status).toBe(200)
+    expect(server.stats.backgroundRuns).toBe(runs + 2)
+    expect(made(o, 5)).toBe(true)
+    await server.idle()
+    expect(made(o, 8)).toBe(true)
+  })
+})
