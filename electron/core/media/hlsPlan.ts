@@ -53,6 +53,8 @@ export interface HlsSegment {
   decodeFromS: number
   /** Presentation time of the first frame inside the produced segment file. */
   mediaStartS: number
+  /** Remux: the source keyframe after startS (null at the stream's last), which bounds the input seek. */
+  nextKeyframeS?: number | null
   wallClockUs: number
   programDateTime: string
   uri: string
@@ -124,6 +126,10 @@ export function planHls(input: HlsPlanInput): HlsPlan {
     const before = keyTimes.filter((t) => t <= startS + frameS / 4)
     return Math.max(containerStartS, (before.length ? before[before.length - 1]! : startS - 2) - 1)
   }
+  const nextKey = (startS: number): number | null => {
+    const t = keyTimes.find((k) => k > startS + frameS / 2)
+    return t === undefined ? null : round6(t)
+  }
   const segments: HlsSegment[] = cuts.map((c, index) => {
     const uri = segUri(index)
     if (!SAFE_URI.test(uri)) throw new Error(`Unsafe segment URI ${uri}`)
@@ -136,6 +142,7 @@ export function planHls(input: HlsPlanInput): HlsPlan {
       durationS: round6(c.endS - c.startS),
       frames: c.frames,
       decodeFromS: round6(decodeFrom(c.startS)),
+      ...(input.mode === 'remux' ? { nextKeyframeS: nextKey(c.startS) } : {}),
       mediaStartS: round6(c.startS - input.startTimeS + MEDIA_OFFSET_S),
       wallClockUs,
       programDateTime: isoFromMicros(wallClockUs),
@@ -264,6 +271,31 @@ export function splitSegments(media: Uint8Array, frames: (number | null)[]): Uin
 }
 
 /**
+ * Demuxers on which ffmpeg's input seek (-ss before -i) backs off 3/23 s before seeking when
+ * the stream has B-frames (fftools' "dts heuristic" for formats that do not seek by
+ * presentation time), measured on ffmpeg 5.1 in tests/unit/media/remuxSeek.test.ts: asked
+ * for 12.01 s, Matroska, FLV and AVI started at the 11 s keyframe. MP4/MOV and MPEG-TS land on
+ * the keyframe asked for (MPEG-TS even moves on to the next one if asked past it).
+ */
+const SEEK_BACKS_OFF: ReadonlySet<Demuxer> = new Set<Demuxer>(['matroska', 'flv', 'avi'])
+const SEEK_BACK_OFF_S = 3 / 23
+
+/**
+ * Where to seek the input for a remuxed segment so that the seek snaps to exactly its first
+ * keyframe: a quarter frame past it, plus the back-off on the demuxers that apply one. The
+ * target stays before the next keyframe, whether or not ffmpeg backs off (it only does with
+ * B-frames, which the plan does not know); a GOP shorter than the back-off cannot satisfy
+ * both, and then the stream is assumed to have no B-frames.
+ */
+function remuxSeekS(seg: HlsSegment, frameS: number, demuxer: Demuxer): number {
+  const plain = seg.startS + frameS / 4
+  if (!SEEK_BACKS_OFF.has(demuxer)) return plain
+  const backedOff = plain + SEEK_BACK_OFF_S
+  const next = seg.nextKeyframeS ?? Infinity
+  return backedOff < next - frameS / 4 ? backedOff : plain
+}
+
+/**
  * Input and output arguments for runFfmpeg to write segment `index` as an fMP4 file.
  * Remux expects a container with a seek index (mov, matroska, mpegts…); raw elementary
  * streams seek by byte estimate and should be transcoded or remuxed whole first.
@@ -280,7 +312,7 @@ export function segmentJob(plan: HlsPlan, index: number, source: { path: string;
   if (plan.mode === 'remux') {
     return {
       // A quarter frame past the keyframe: the seek snaps back to exactly that keyframe.
-      input: { path: source.path, demuxer: source.demuxer, seekS: seekTo(seg.startS + frame / 4), copyTimestamps: true },
+      input: { path: source.path, demuxer: source.demuxer, seekS: seekTo(remuxSeekS(seg, frame, source.demuxer)), copyTimestamps: true },
       outputArgs: [
         '-map',
         '0:v:0',
