@@ -262,6 +262,31 @@ export interface ProbeOptions {
 }
 
 /**
+ * MPEG-PS packs several small frames into one PES packet and only the first carries a
+ * timestamp: a keyframe among the others would be left out of the keyframe index (segments
+ * then run longer than planned). Without frame reordering (pts = dts wherever both are
+ * known), an untimed keyframe's time is its timed neighbours' ± whole frames; it is taken
+ * only when the packets before and after it agree within half a frame.
+ */
+function fillUntimedKeyframes(rows: { t: number | null; key: boolean }[], frameS: number): void {
+  let prev = -1
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!
+    if (r.t !== null) {
+      prev = i
+      continue
+    }
+    if (!r.key || prev < 0) continue
+    let next = i + 1
+    while (next < rows.length && rows[next]!.t === null) next++
+    if (next >= rows.length) continue
+    const fromPrev = rows[prev]!.t! + (i - prev) * frameS
+    const fromNext = rows[next]!.t! - (next - i) * frameS
+    if (Math.abs(fromPrev - fromNext) <= frameS / 2) r.t = Math.round(((fromPrev + fromNext) / 2) * 1e6) / 1e6
+  }
+}
+
+/**
  * Parses `pts_time,dts_time,flags` CSV lines from the keyframe scan. Raw elementary streams
  * have no times at all: then, given the frame duration, a packet's time is its decode
  * index × frame duration, which is its presentation time for keyframes of closed GOPs.
@@ -271,12 +296,17 @@ export function parsePacketCsv(
   frameS: number | null = null
 ): { keyframes: Keyframe[]; packetCount: number; lastTimeS: number | null; estimated: boolean } {
   const rows: { t: number | null; key: boolean }[] = []
+  let reordered = false
   for (const line of text.split('\n')) {
     if (!line) continue
     const [pts, dts, flags] = line.split(',')
-    rows.push({ t: toNum(pts) ?? toNum(dts), key: flags?.startsWith('K') ?? false })
+    const p = toNum(pts)
+    const d = toNum(dts)
+    if (p !== null && d !== null && Math.abs(p - d) > 1e-6) reordered = true
+    rows.push({ t: p ?? d, key: flags?.startsWith('K') ?? false })
   }
   const estimated = frameS !== null && rows.length > 0 && rows.every((r) => r.t === null)
+  if (!estimated && !reordered && frameS !== null) fillUntimedKeyframes(rows, frameS)
   const keyframes: Keyframe[] = []
   let lastTimeS: number | null = null
   rows.forEach((r, i) => {
