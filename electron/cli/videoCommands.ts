@@ -12,7 +12,8 @@ import { toolPaths } from '../core/media/ffmpegRunner'
 import { sniffFile } from '../core/media/probe'
 import { describeClockOffset } from '../core/media/placement/calibration'
 import { describeDuration } from '../core/media/placement/wallClock'
-import { importVideoEvidence, isHikvisionIndexName, listCameras, placeFile, VideoError } from '../core/media/videoStore'
+import { isHikvisionIndexFileName } from '../core/media/hikvisionPieces'
+import { importVideoEvidence, listCameras, placeFile, VideoError } from '../core/media/videoStore'
 import { formatClockOffset, parseClockOffset } from '../core/ingest/timeResolve'
 import { SettingsStore } from '../core/settings/settingsStore'
 import { importCommands } from './importCommands'
@@ -61,7 +62,7 @@ export const videoCommands: Record<string, Command> = {
       const videos: string[] = []
       const logs: string[] = []
       // A Hikvision SD-card index is a sidecar: acquired first, it places the card's hivNNNNN.mp4 files.
-      const sidecars = files.filter((f) => isHikvisionIndexName(f))
+      const sidecars = files.filter((f) => isHikvisionIndexFileName(f))
       for (const f of files) if (!sidecars.includes(f)) (await looksLikeVideo(f) ? videos : logs).push(f)
       if (videos.length === 0 && sidecars.length === 0) {
         if (v.camera !== undefined || v.start !== undefined) throw new UsageError('--camera and --start apply to video files only, and none of the files is video')

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { expect, test } from '@playwright/test'
 import { startHost, type RunningHost } from './webHostProcess'
+import { watchPage } from './pageWatch'
 
 const ROOT = join(__dirname, '..', '..')
 const SAMPLES = join(ROOT, '..', 'shared', 'samples')
@@ -89,13 +90,7 @@ test('export the case from the Export tab, verify it, and open its report offlin
   // The report, opened from the bag as a recipient would: nothing but the file itself loads.
   const report = await context.newPage()
   const reportUrl = pathToFileURL(join(path, 'data', 'report', 'index.html')).href
-  const requests: string[] = []
-  const problems: string[] = []
-  report.on('request', (r) => requests.push(r.url()))
-  report.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text())
-  })
-  report.on('pageerror', (e) => problems.push(e.message))
+  const { requests, problems } = watchPage(report)
   await report.goto(reportUrl)
   await expect(report.locator('#summary')).toContainText('District Court, Case 12/3')
   await expect(report.locator('#summary')).toContainText('Disclosure to the defence')

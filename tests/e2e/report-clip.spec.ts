@@ -13,6 +13,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test'
 import { decodeFrameCode } from '../helpers/frameCode'
 import { makeClip, testMediaServer, testTools } from '../helpers/videoFixtures'
 import { CaseFolder } from '../../electron/core/case/caseFolder'
+import { watchPage } from './pageWatch'
 
 const root = resolve(__dirname, '..', '..')
 const FPS = 25
@@ -101,13 +102,7 @@ async function seekTo(video: Locator, seconds: number): Promise<void> {
 test('the report plays its clip in place from file://: the footage recorded at the range start, no request outside the bag', async ({ page, context }) => {
   const reportUrl = pathToFileURL(join(bag, 'data', 'report', 'index.html')).href
   const bagUrl = pathToFileURL(bag).href + '/'
-  const requests: string[] = []
-  const problems: string[] = []
-  page.on('request', (r) => requests.push(r.url()))
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text())
-  })
-  page.on('pageerror', (e) => problems.push(e.message))
+  const { requests, problems } = watchPage(page)
   // A CSP violation is reported as an event in the page even when nothing is logged.
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`))

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { expect, test } from '@playwright/test'
+import { watchPage } from './pageWatch'
 
 const root = resolve(__dirname, '..', '..')
 const samples = resolve(root, '..', 'shared', 'samples')
@@ -37,13 +38,7 @@ test.afterAll(() => {
 
 test('the report opens from file:// with no network request, checks the bag in the browser, and prints', async ({ page }) => {
   const reportUrl = pathToFileURL(join(bag, 'data', 'report', 'index.html')).href
-  const requests: string[] = []
-  const problems: string[] = []
-  page.on('request', (r) => requests.push(r.url()))
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text())
-  })
-  page.on('pageerror', (e) => problems.push(e.message))
+  const { requests, problems } = watchPage(page)
 
   await page.goto(reportUrl)
   await expect(page).toHaveTitle('Evidence export — Loading dock <night> & "day"')

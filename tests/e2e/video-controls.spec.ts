@@ -7,26 +7,16 @@
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { frameCodeFilters } from '../helpers/frameCode'
+import { numberedClip } from './videoClips'
 import { frameShown } from './videoPage'
 import { startHost, type RunningHost } from './webHostProcess'
 
 const ROOT = join(__dirname, '..', '..')
 const SAMPLES = join(ROOT, '..', 'shared', 'samples')
-const FFMPEG = process.env.IWB_TEST_FFMPEG ?? '/usr/bin/ffmpeg'
 const FRAME_US = 40_000 // 25 fps
 /** Both clips start here (creation_time); Lobby runs 60 s, Door 20 s. */
 const START_US = Date.parse('2017-09-30T22:23:06.000Z') * 1000
 let host: RunningHost
-
-function clip(path: string, seconds: number): void {
-  const src = `color=c=0x808080:s=320x240:r=25:d=${seconds},format=yuv420p,${frameCodeFilters(320, 240)}`
-  execFileSync(
-    FFMPEG,
-    ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', src, '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-metadata', 'creation_time=2017-09-30T22:23:06.000000Z', path],
-    { stdio: 'ignore' }
-  )
-}
 
 test.beforeAll(async () => {
   host = await startHost([], (workDir, env) => {
@@ -36,8 +26,9 @@ test.beforeAll(async () => {
     }
     const lobby = join(workDir, 'lobby.mp4')
     const door = join(workDir, 'door.mp4')
-    clip(lobby, 60)
-    clip(door, 20)
+    const created = ['-metadata', 'creation_time=2017-09-30T22:23:06.000000Z']
+    numberedClip(lobby, 60, { extra: created })
+    numberedClip(door, 20, { extra: created })
     iwb('case', 'create', caseDir, '--name', 'Video controls', '--tz', 'UTC')
     iwb('import', caseDir, join(SAMPLES, 'cloud', 'okta_login.json')) // the timeline needs an event
     iwb('import', caseDir, lobby, '--camera', 'Lobby')

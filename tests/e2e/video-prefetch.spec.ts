@@ -8,28 +8,18 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { frameCodeFilters } from '../helpers/frameCode'
+import { numberedClip } from './videoClips'
 import { frameShown } from './videoPage'
 import { startHost, type RunningHost } from './webHostProcess'
 
 const ROOT = join(__dirname, '..', '..')
 const SAMPLES = join(ROOT, '..', 'shared', 'samples')
-const FFMPEG = process.env.IWB_TEST_FFMPEG ?? '/usr/bin/ffmpeg'
 const FRAME_US = 40_000 // 25 fps
 /** Two 60 s files back to back on one camera: 60 s from here, then 60 s from START + 60 s. */
 const START_US = Date.parse('2019-04-02T08:00:00.000Z') * 1000
 let host: RunningHost
 let caseDir = ''
 const sha: string[] = []
-
-function clip(path: string, created: string): void {
-  const src = `color=c=0x808080:s=320x240:r=25:d=60,format=yuv420p,${frameCodeFilters(320, 240)}`
-  execFileSync(
-    FFMPEG,
-    ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', src, '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-metadata', `creation_time=${created}`, path],
-    { stdio: 'ignore' }
-  )
-}
 
 test.beforeAll(async () => {
   host = await startHost([], (workDir, env) => {
@@ -41,7 +31,7 @@ test.beforeAll(async () => {
     iwb('import', caseDir, join(SAMPLES, 'cloud', 'okta_login.json')) // the timeline needs an event
     for (const [i, created] of ['2019-04-02T08:00:00.000000Z', '2019-04-02T08:01:00.000000Z'].entries()) {
       const path = join(workDir, `hall${i}.mp4`)
-      clip(path, created)
+      numberedClip(path, 60, { extra: ['-metadata', `creation_time=${created}`] })
       sha.push(createHash('sha256').update(readFileSync(path)).digest('hex'))
       iwb('import', caseDir, path, '--camera', 'Hall')
     }

@@ -5,22 +5,15 @@
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { expect, request, test } from '@playwright/test'
-import { frameCodeFilters } from '../helpers/frameCode'
+import { FFMPEG, numberedClip } from './videoClips'
 import { frameShown } from './videoPage'
 import { startHost, type RunningHost } from './webHostProcess'
 
 const ROOT = join(__dirname, '..', '..')
 const SAMPLES = join(ROOT, '..', 'shared', 'samples')
-const FFMPEG = process.env.IWB_TEST_FFMPEG ?? '/usr/bin/ffmpeg'
 /** The Okta sample's one event: the timeline needs an event to show. */
 const EVENT = '2017-09-30T22:23:07.777Z'
 let host: RunningHost
-
-function clip(path: string, codec: 'h264' | 'hevc', extra: string[]): void {
-  const src = `color=c=0x808080:s=320x240:r=25:d=4,format=yuv420p,${frameCodeFilters(320, 240)}`
-  const enc = codec === 'h264' ? ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0'] : ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'keyint=25:min-keyint=25:scenecut=0:log-level=error']
-  execFileSync(FFMPEG, ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', src, ...enc, '-pix_fmt', 'yuv420p', ...extra, path], { stdio: 'ignore' })
-}
 
 test.beforeAll(async () => {
   host = await startHost([], (workDir, env) => {
@@ -31,9 +24,9 @@ test.beforeAll(async () => {
     const lobby = join(workDir, 'lobby.mp4')
     const door = join(workDir, 'door.ts')
     // H.264 with B-frames (libx264 default): first frame 22:23:06.000 by creation_time.
-    clip(lobby, 'h264', ['-metadata', 'creation_time=2017-09-30T22:23:06.000000Z'])
+    numberedClip(lobby, 4, { extra: ['-metadata', 'creation_time=2017-09-30T22:23:06.000000Z'] })
     // HEVC in MPEG-TS: no metadata; its clock reads 22:23:07 at the first frame but runs 2 s fast.
-    clip(door, 'hevc', ['-f', 'mpegts'])
+    numberedClip(door, 4, { codec: 'hevc', extra: ['-f', 'mpegts'] })
     // A clip with no time anywhere: unplaced until placed in the Cameras view.
     const yard = join(workDir, 'yard.ts')
     execFileSync(FFMPEG, ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-f', 'mpegts', yard], { stdio: 'ignore' })

@@ -4,7 +4,7 @@
 // rightly refuses, so this helper spawns ffmpeg itself (argument array, no shell).
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -228,4 +228,10 @@ export async function allFrameNumbers(file: { path: string; demuxer: Demuxer; wi
   const out: (number | null)[] = []
   for (let at = 0; at < r.stdout.length; at += frameBytes) out.push(decodeFrameCode(r.stdout.subarray(at, at + frameBytes), file.width, file.height).frame)
   return out
+}
+
+/** Every frame number of one fMP4 HLS segment: its init and media parts joined into `path`, then decoded. */
+export async function segmentFrameNumbers(init: Buffer, media: Buffer, path: string, size = { width: 320, height: 240 }, tools: MediaToolPaths = testTools()): Promise<(number | null)[]> {
+  writeFileSync(path, Buffer.concat([init, media]))
+  return allFrameNumbers({ path, demuxer: 'mov', ...size }, 1000, tools)
 }

@@ -16,7 +16,7 @@ import type { CaseFolder } from '../case/caseFolder'
 import { evidenceById } from '../case/evidence'
 import { acquireEvidence } from '../case/intake'
 import type { MediaToolPaths } from './ffmpegRunner'
-import { readHikvisionIndex, type HikvisionSegment } from './hikvisionIndex'
+import { readHikvisionIndex, type HikvisionIndex, type HikvisionSegment } from './hikvisionIndex'
 import { probeVideo, ProbeError, type VideoProbe } from './probe'
 
 const HIK_FILE = /^hiv\d{5}\.mp4$/i
@@ -72,6 +72,24 @@ export interface CardFile {
 const segUs = (s: number, micros: number | null): number => s * 1_000_000 + (micros ?? 0)
 
 /**
+ * Parsed card indexes by evidence SHA-256 (evidence never changes under its hash): a card's
+ * dozens of hiv files, imported one by one or re-placed together, read its index once.
+ */
+const parsedIndexes = new Map<string, Promise<HikvisionIndex>>()
+const PARSED_INDEXES_KEPT = 4
+
+function cardIndex(folder: CaseFolder, sha256: string): Promise<HikvisionIndex> {
+  let p = parsedIndexes.get(sha256)
+  if (!p) {
+    p = readHikvisionIndex(folder.evidencePath(sha256))
+    p.catch(() => parsedIndexes.delete(sha256))
+    parsedIndexes.set(sha256, p)
+    if (parsedIndexes.size > PARSED_INDEXES_KEPT) parsedIndexes.delete(parsedIndexes.keys().next().value!)
+  }
+  return p
+}
+
+/**
  * The card index acquired from the same folder as the hiv file that lists it (index00.bin
  * before index01.bin, its copy); null when there is none, as before this existed.
  */
@@ -84,7 +102,7 @@ export async function findCardIndex(folder: CaseFolder, originalPath: string): P
   )
   for (const c of candidates) {
     try {
-      const index = await readHikvisionIndex(folder.evidencePath(c.sha256))
+      const index = await cardIndex(folder, c.sha256)
       const segments = index.segments.filter((s) => s.fileName.toLowerCase() === name.toLowerCase())
       if (segments.length) return { index: { evidenceId: c.id, sha256: c.sha256, name: c.original_name }, segments }
     } catch {

@@ -195,18 +195,16 @@ function decide(inputs: StoredInputs, cam: CameraRow): PlacementDecision {
   })
 }
 
-type PlacementColumns = ReturnType<typeof placementColumns>
+/** The placement columns of a video_file row. */
+type PlacementColumns = Pick<FileRow, 'start_us' | 'raw_start_us' | 'offset_applied' | 'start_method' | 'start_detail' | 'unplaced_reason' | 'placement'>
 
 /** The columns for stored facts: a split hiv file stays off the track (its pieces are on it). */
 function columnsFor(inputs: StoredInputs, cam: CameraRow): PlacementColumns {
   // With no usable segment the investigator may still place the whole file by hand.
   const split = inputs.hikvisionSplit
   if (split && !inputs.hikvisionPiece && (split.pieces.length > 0 || !inputs.manual)) return splitColumns(split)
-  const cols = placementColumns(decide(inputs, cam))
-  if (!split) return cols
-  // The file is itself its one recording: placed by it, the segments not used noted.
-  const placement = JSON.parse(cols.placement) as { warnings?: string[] }
-  return { ...cols, placement: JSON.stringify({ ...placement, warnings: [...(placement.warnings ?? []), ...refusedLines(split)] }) }
+  // Otherwise the file is itself its one recording: placed by it, the segments not used noted.
+  return placementColumns(decide(inputs, cam), split ? refusedLines(split) : [])
 }
 
 function refusedLines(split: HikvisionSplit): string[] {
@@ -230,15 +228,8 @@ function splitColumns(split: HikvisionSplit): PlacementColumns {
   }
 }
 
-function placementColumns(d: PlacementDecision): {
-  start_us: number | null
-  raw_start_us: number | null
-  offset_applied: number
-  start_method: StartMethod
-  start_detail: string
-  unplaced_reason: string | null
-  placement: string
-} {
+function placementColumns(d: PlacementDecision, moreWarnings: string[] = []): PlacementColumns {
+  const warnings = [...d.warnings.map((w) => w.message), ...moreWarnings]
   if (d.status === 'placed') {
     return {
       start_us: d.startUs,
@@ -247,7 +238,7 @@ function placementColumns(d: PlacementDecision): {
       start_method: d.method,
       start_detail: d.methodDetail,
       unplaced_reason: null,
-      placement: JSON.stringify({ summary: d.summary, warnings: d.warnings.map((w) => w.message), zone: d.zoneUsed, assumptions: d.assumptions })
+      placement: JSON.stringify({ summary: d.summary, warnings, zone: d.zoneUsed, assumptions: d.assumptions })
     }
   }
   return {
@@ -257,7 +248,7 @@ function placementColumns(d: PlacementDecision): {
     start_method: 'unplaced',
     start_detail: d.reasonCode,
     unplaced_reason: `${d.reason}. Place it by hand: iwb place <case> <evidence-id> --start ISO, or “Place…” in the Cameras view.`,
-    placement: JSON.stringify({ summary: `unplaced: ${d.reason}`, warnings: d.warnings.map((w) => w.message) })
+    placement: JSON.stringify({ summary: `unplaced: ${d.reason}`, warnings })
   }
 }
 
@@ -558,11 +549,6 @@ async function applyCardIndex(folder: CaseFolder, index: EvidenceItem, opts: Vid
   }
   if (replaced === 0) return { outcome: 'already', file: null, message: `${index.originalName}: a card index; no hiv file of its folder in the case waits for it (hiv files imported later are placed by it)` }
   return { outcome: 'imported', file: null, message: `${index.originalName} re-placed ${replaced} hiv file${replaced === 1 ? '' : 's'}: ${messages.join(' | ')}` }
-}
-
-/** True for a Hikvision SD-card index file name (index00.bin / index01.bin). */
-export function isHikvisionIndexName(name: string): boolean {
-  return isHikvisionIndexFileName(name)
 }
 
 /** Raw elementary streams seek by byte estimate: always decoded from the start (transcode path). */

@@ -8,7 +8,7 @@
 // traces each piece to the original's hash and byte range. Also: the index imported after
 // the hiv file re-places it.
 import { createHash } from 'node:crypto'
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,7 +18,6 @@ import { listCustody } from '../../../electron/core/case/custody'
 import { evidenceById } from '../../../electron/core/case/evidence'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { mediaBodyBytes, type MediaServer, type MediaResponse } from '../../../electron/core/media/mediaServer'
-import { runFfmpeg } from '../../../electron/core/media/ffmpegRunner'
 import { cutHikvisionPieces, findCardIndex } from '../../../electron/core/media/hikvisionPieces'
 import { buildTrack, footageAt } from '../../../electron/core/media/placement/tracks'
 import { getCamera, importVideoEvidence, listCameras, placeFile, updateCamera, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
@@ -26,7 +25,7 @@ import { decodeFrameCode } from '../../helpers/frameCode'
 import { concatRecordings, makePsRecording, writeHikvisionIndex, type IndexSegment } from '../../helpers/hikvisionCard'
 import { iwb } from '../../helpers/cli'
 import { tempDir } from '../../helpers/tmp'
-import { testMediaServer, testTools } from '../../helpers/videoFixtures'
+import { segmentFrameNumbers, testMediaServer, testTools } from '../../helpers/videoFixtures'
 
 const tools = testTools()
 const tmp = tempDir('iwb-hik-pieces-')
@@ -82,13 +81,7 @@ async function hlsFrames(file: VideoFileInfo, seg: number): Promise<(number | nu
   const base = `/media/hls/${file.sha256}/${file.playback === 'remux' ? 'remux-4' : 'transcode-2'}`
   const init = await body(await server.handle('GET', `${base}/init.mp4`, undefined))
   const media = await body(await server.handle('GET', `${base}/seg${seg}.m4s`, undefined))
-  const joined = join(tmp.path, `${file.sha256.slice(0, 8)}-seg${seg}.mp4`)
-  writeFileSync(joined, Buffer.concat([init, media]))
-  const r = await runFfmpeg({ ffmpegPath: tools.ffmpeg, input: { path: joined, demuxer: 'mov' }, output: { kind: 'stdout' }, outputArgs: ['-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgba'], timeoutMs: 30_000 })
-  const frameBytes = 320 * 240 * 4
-  const out: (number | null)[] = []
-  for (let at = 0; at + frameBytes <= r.stdout.length; at += frameBytes) out.push(decodeFrameCode(r.stdout.subarray(at, at + frameBytes), 320, 240).frame)
-  return out
+  return segmentFrameNumbers(init, media, join(tmp.path, `${file.sha256.slice(0, 8)}-seg${seg}.mp4`), undefined, tools)
 }
 
 /** The frame the still export (frame at the cursor) shows for a wall-clock instant, via the track lookup. */

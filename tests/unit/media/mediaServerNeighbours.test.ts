@@ -2,17 +2,15 @@
 // neighbours out of the same -c copy run (each cut on its own frames, in MP4 and MPEG-TS
 // sources), a later jump nearby costs no run, and HEAD (the renderer's prefetch)
 // makes a neighbourhood in the one background lane: a second prefetch meanwhile is refused.
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { acquireEvidence } from '../../../electron/core/case/intake'
-import { runFfmpeg } from '../../../electron/core/media/ffmpegRunner'
 import { mediaBodyBytes, MediaServer, REMUX_NEIGHBOURS_AFTER, REMUX_NEIGHBOURS_BEFORE, type MediaResponse } from '../../../electron/core/media/mediaServer'
 import { importVideoEvidence, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
-import { decodeFrameCode } from '../../helpers/frameCode'
 import { tempDir } from '../../helpers/tmp'
-import { cachedClip, testMediaServer, testTools, type ClipContainer } from '../../helpers/videoFixtures'
+import { cachedClip, segmentFrameNumbers, testMediaServer, testTools, type ClipContainer } from '../../helpers/videoFixtures'
 
 const tools = testTools()
 const tmp = tempDir('iwb-media-neighbours-')
@@ -32,16 +30,7 @@ async function add(container: ClipContainer, start: string, seconds = 40): Promi
   return o
 }
 
-/** Every frame number in init + segment, decoded by a separate ffmpeg run. */
-async function framesOf(init: Buffer, media: Buffer, name: string): Promise<(number | null)[]> {
-  const joined = join(tmp.path, name)
-  writeFileSync(joined, Buffer.concat([init, media]))
-  const r = await runFfmpeg({ ffmpegPath: tools.ffmpeg, input: { path: joined, demuxer: 'mov' }, output: { kind: 'stdout' }, outputArgs: ['-f', 'rawvideo', '-pix_fmt', 'rgba'], timeoutMs: 20_000 })
-  const size = 320 * 240 * 4
-  const out: (number | null)[] = []
-  for (let off = 0; off + size <= r.stdout.length; off += size) out.push(decodeFrameCode(r.stdout.subarray(off, off + size), 320, 240).frame)
-  return out
-}
+const framesOf = (init: Buffer, media: Buffer, name: string): Promise<(number | null)[]> => segmentFrameNumbers(init, media, join(tmp.path, name), undefined, tools)
 
 beforeAll(() => {
   folder = CaseFolder.create(join(tmp.path, 'case'), { name: 'Neighbours', examiner: 'Ana', timeZone: 'UTC' })

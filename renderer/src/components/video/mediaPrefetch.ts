@@ -20,10 +20,11 @@ export function playlistInfo(fileId: number): Promise<PlaylistInfo> {
   return p
 }
 
-/** Forgets cached playlists (a case change can re-place files). */
+/** Forgets cached playlists and made segments (a case change can re-place files; another case has its own derived/). */
 export function forgetPlaylists(): void {
   playlists.clear()
   boundaries.clear()
+  done.clear()
 }
 
 const boundaries = new Map<string, Promise<number[]>>()
