@@ -39,6 +39,28 @@ const PAUSED_BUFFER_S = 1
  */
 let delayGuessS = 0
 
+/** How long a file switch waits for the old file's buffer to empty before making a new MediaSource instead. */
+const EMPTY_BUFFER_MS = 400
+
+/** Removes everything buffered by `hls` (true once done; false if it could not be done in time). */
+function emptyBuffer(hls: Hls): Promise<boolean> {
+  const media = hls.media
+  if (!media) return Promise.resolve(false)
+  if (media.buffered.length === 0) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const done = (ok: boolean): void => {
+      clearTimeout(timer)
+      hls.off(Hls.Events.BUFFER_FLUSHED, onFlushed)
+      resolve(ok && media.buffered.length === 0)
+    }
+    const onFlushed = (): void => done(true)
+    const timer = setTimeout(() => done(false), EMPTY_BUFFER_MS)
+    hls.stopLoad()
+    hls.on(Hls.Events.BUFFER_FLUSHED, onFlushed)
+    hls.trigger(Hls.Events.BUFFER_FLUSHING, { startOffset: 0, endOffset: Number.POSITIVE_INFINITY, type: null })
+  })
+}
+
 export function fileAt(camera: CameraInfo, us: number): VideoFileInfo | null {
   // Earliest-starting file wins through an overlap, as tracks.ts footageAt does.
   let best: VideoFileInfo | null = null
@@ -57,6 +79,8 @@ interface Loaded {
   delayS: number | null
   /** A freshly loaded file is positioned once whatever moved the cursor. */
   seeked: boolean
+  /** Its buffer was emptied (and loading stopped) for a switch to another file: reload it to show it again. */
+  emptied: boolean
 }
 
 export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError: (m: string) => void }) {
@@ -76,54 +100,68 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
   useEffect(() => {
     const video = videoRef.current
     if (!video || !file) return
-    if (loadedRef.current?.file.id === file.id) return
+    if (loadedRef.current?.file.id === file.id && !loadedRef.current.emptied) return
     let cancelled = false
     // Shared with the grid's prefetch: a file whose playlist was fetched ahead costs no round trip here.
-    playlistInfo(file.id).then(
-      (playlist) => {
-        if (cancelled) return
-        loadedRef.current?.hls.destroy()
-        // Load from the cursor's segment, not the file's first: a jump into a file then costs one segment, not two.
-        // startFragPrefetch: that segment (and the init) are asked for as soon as the playlist is
-        // in, not after the MediaSource opens (measured: 23–54 ms after the playlist instead of 150–190).
-        const at = cursor.get()
-        const startPosition = at.timeUs !== null ? Math.max(0, (at.timeUs - playlist.startUs) / 1e6) : 0
-        const ahead = at.rate > 0 ? PLAYING_BUFFER_S : PAUSED_BUFFER_S
-        const hls = new Hls({ maxFragLookUpTolerance: 0, enableWorker: false, startFragPrefetch: true, startPosition, backBufferLength: 30, maxBufferLength: ahead, maxMaxBufferLength: at.rate > 0 ? Hls.DefaultConfig.maxMaxBufferLength : ahead })
-        // A parsed fragment may move the media time of the frame wanted: seek again, paused only.
-        hls.on(Hls.Events.FRAG_BUFFERED, (_e, data) => {
-          const l = loadedRef.current
-          if (l && l.hls === hls && l.delayS === null && data.frag.type === 'main') {
-            // The first fragment in: its buffered range starts at its first presented frame.
-            const playlistStart = planStarts[data.frag.sn as number] ?? 0
-            let delay = 0
-            for (let i = 0; i < video.buffered.length; i++) {
-              const d = video.buffered.start(i) - playlistStart
-              if (d > -0.001 && d < 1) delay = Math.max(0, d)
+    playlistInfo(file.id)
+      .then(async (playlist) => {
+        // The previous file's buffer is emptied first, so its MediaSource can be handed on
+        // (below) without frames of the old file at the new one's media times.
+        const l = loadedRef.current
+        if (cancelled || !l) return { playlist, empty: false }
+        l.emptied = true
+        const empty = await emptyBuffer(l.hls)
+        return { playlist, empty }
+      })
+      .then(
+        ({ playlist, empty }) => {
+          if (cancelled) return
+          // Keep the MediaSource and its SourceBuffer (and so Chromium's decoder) from the previous
+          // file: a new one costs a jump into another file ~0.1 s more than a jump within it.
+          const previous = loadedRef.current?.hls
+          const moved = previous && empty && previous.media === video ? previous.transferMedia() : null
+          previous?.destroy()
+          // Load from the cursor's segment, not the file's first: a jump into a file then costs one segment, not two.
+          // startFragPrefetch: that segment (and the init) are asked for as soon as the playlist is
+          // in, not after the MediaSource opens (measured: 23–54 ms after the playlist instead of 150–190).
+          const at = cursor.get()
+          const startPosition = at.timeUs !== null ? Math.max(0, (at.timeUs - playlist.startUs) / 1e6) : 0
+          const ahead = at.rate > 0 ? PLAYING_BUFFER_S : PAUSED_BUFFER_S
+          const hls = new Hls({ maxFragLookUpTolerance: 0, enableWorker: false, startFragPrefetch: true, startPosition, backBufferLength: 30, maxBufferLength: ahead, maxMaxBufferLength: at.rate > 0 ? Hls.DefaultConfig.maxMaxBufferLength : ahead })
+          // A parsed fragment may move the media time of the frame wanted: seek again, paused only.
+          hls.on(Hls.Events.FRAG_BUFFERED, (_e, data) => {
+            const l = loadedRef.current
+            if (l && l.hls === hls && l.delayS === null && data.frag.type === 'main') {
+              // The first fragment in: its buffered range starts at its first presented frame.
+              const playlistStart = planStarts[data.frag.sn as number] ?? 0
+              let delay = 0
+              for (let i = 0; i < video.buffered.length; i++) {
+                const d = video.buffered.start(i) - playlistStart
+                if (d > -0.001 && d < 1) delay = Math.max(0, d)
+              }
+              l.delayS = delay
+              delayGuessS = delay
+              video.dataset.delayS = String(delay)
             }
-            l.delayS = delay
-            delayGuessS = delay
-            video.dataset.delayS = String(delay)
-          }
-          const c = cursor.get()
-          if (c.timeUs !== null && (c.rate === 0 || c.origin !== 'video')) seekRef.current(c.timeUs)
-        })
-        hls.on(Hls.Events.ERROR, (_e, data) => {
-          if (data.fatal) setMessage(`Playback failed: ${data.details}`)
-        })
-        // Playlist start of each segment, before hls.js rewrites fragment starts from parsed data.
-        const planStarts: number[] = []
-        hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
-          if (planStarts.length === 0) for (const f of data.details.fragments) planStarts[f.sn as number] = f.start
-        })
-        hls.loadSource(playlist.url)
-        hls.attachMedia(video)
-        loadedRef.current = { file, playlist, hls, delayS: null, seeked: false }
-        video.dataset.fileId = String(file.id)
-        setLoadedId(file.id)
-      },
-      (e: unknown) => props.onError(errorMessage(e))
-    )
+            const c = cursor.get()
+            if (c.timeUs !== null && (c.rate === 0 || c.origin !== 'video')) seekRef.current(c.timeUs)
+          })
+          hls.on(Hls.Events.ERROR, (_e, data) => {
+            if (data.fatal) setMessage(`Playback failed: ${data.details}`)
+          })
+          // Playlist start of each segment, before hls.js rewrites fragment starts from parsed data.
+          const planStarts: number[] = []
+          hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
+            if (planStarts.length === 0) for (const f of data.details.fragments) planStarts[f.sn as number] = f.start
+          })
+          hls.loadSource(playlist.url)
+          hls.attachMedia(moved ?? video)
+          loadedRef.current = { file, playlist, hls, delayS: null, seeked: false, emptied: false }
+          video.dataset.fileId = String(file.id)
+          setLoadedId(file.id)
+        },
+        (e: unknown) => props.onError(errorMessage(e))
+      )
     return () => {
       cancelled = true
     }
