@@ -42,7 +42,7 @@ export interface SampleTable {
   count: number
   /** Decode times on ffmpeg's timeline (edit list applied), in the source timescale. */
   dts: Float64Array
-  /** Composition offsets (ctts). */
+  /** Composition offsets on ffmpeg's timeline (ctts + dts_shift: never negative once checked). */
   cto: Int32Array
   duration: Uint32Array
   size: Uint32Array
@@ -184,9 +184,11 @@ function parseMoov(buf: Buffer, fileSize: number, moovStart: number, moovEnd: nu
   if (n !== count) throw new Mp4Refused('probe-mismatch', `stts holds ${n} samples, stsz ${count}`)
   if (!Number.isSafeInteger(clock * OUT_TIMESCALE)) throw new Mp4Refused('limits', 'decode times too large')
 
-  // ctts (v0 and v1 both read as signed, as ffmpeg does); negative offsets make ffmpeg shift
-  // decode times by a rule (dts_shift) not reproduced here: left to ffmpeg.
+  // ctts, v0 and v1 both read as signed (as ffmpeg does). Negative offsets (v1) move every
+  // decode time back by the most negative one (ffmpeg's dts_shift, which skips the last two
+  // entries); offsets of 2^28 or more make ffmpeg drop the table: left to it.
   const cto = new Int32Array(count)
+  let dtsShift = 0
   const ctts = tables.get('ctts')
   if (ctts) {
     const ch = fullBox(buf, ctts, 4)
@@ -196,7 +198,8 @@ function parseMoov(buf: Buffer, fileSize: number, moovStart: number, moovEnd: nu
       const c = u32(buf, ch.at + 4 + 8 * i)
       const off = buf.readInt32BE(ch.at + 8 + 8 * i)
       if (c > count - m) throw new Mp4Refused('ctts', 'ctts holds more samples than stsz')
-      if (off < 0) throw new Mp4Refused('ctts', `negative composition offset ${off}`)
+      if (Math.abs(off) >= 1 << 28) throw new Mp4Refused('ctts', `composition offset ${off}`)
+      if (off < 0 && i + 2 < cN) dtsShift = Math.max(dtsShift, -off)
       cto.fill(off, m, m + c)
       m += c
     }
@@ -235,8 +238,11 @@ function parseMoov(buf: Buffer, fileSize: number, moovStart: number, moovEnd: nu
     if (mediaTime < 0) throw new Mp4Refused('edit-list', 'an empty edit')
     if (rate !== 0x10000) throw new Mp4Refused('edit-list', `edit rate ${rate / 0x10000}`)
     const editDuration = eh.version === 1 ? Number(buf.readBigUInt64BE(at)) : u32(buf, at)
-    // ffmpeg drops frames the edit does not show: only an edit showing them all is ours.
-    for (let i = 0; i < count; i++) if (dts[i]! + cto[i]! < mediaTime) throw new Mp4Refused('edit-list', `sample ${i} presents before the edit`)
+    // ffmpeg drops frames the edit does not show, and moves the timeline when the first frame
+    // presents after the edit's start: only an edit starting exactly at the first frame is ours.
+    let firstPts = Infinity
+    for (let i = 0; i < count; i++) firstPts = Math.min(firstPts, dts[i]! + cto[i]!)
+    if (firstPts !== mediaTime) throw new Mp4Refused('edit-list', `the edit starts at ${mediaTime}, the first frame at ${firstPts}`)
     if (editDuration !== 0 && movieTimescale > 0) {
       let lastEnd = 0
       for (let i = 0; i < count; i++) lastEnd = Math.max(lastEnd, dts[i]! + cto[i]! + duration[i]!)
@@ -245,7 +251,13 @@ function parseMoov(buf: Buffer, fileSize: number, moovStart: number, moovEnd: nu
     }
     shift = mediaTime
   }
-  if (shift) for (let i = 0; i < count; i++) dts[i] = dts[i]! - shift
+  // Presentation stays stts + ctts − media_time; decode moves back by dts_shift too.
+  if (shift || dtsShift) {
+    for (let i = 0; i < count; i++) {
+      dts[i] = dts[i]! - shift - dtsShift
+      cto[i] = cto[i]! + dtsShift
+    }
+  }
 
   // stco/co64 + stsc → each sample's file offset, all inside the file and outside the moov.
   const offset = new Float64Array(count)

@@ -7,23 +7,30 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { CaseFolder } from '../../../electron/core/case/caseFolder'
+import { acquireEvidence } from '../../../electron/core/case/intake'
 import { runFfmpeg } from '../../../electron/core/media/ffmpegRunner'
 import { outputTsOffset, segmentJob, splitFragmentedMp4, splitSegments, type HlsPlan } from '../../../electron/core/media/hlsPlan'
-import { planFor } from '../../../electron/core/media/mediaServer'
+import { mediaBodyBytes, planFor } from '../../../electron/core/media/mediaServer'
 import { checkAgainstProbe, initSegment, mediaSegment, Mp4Refused, readSampleTable, type SampleTable } from '../../../electron/core/media/mp4Fragmenter'
 import { probeVideo, type VideoProbe } from '../../../electron/core/media/probe'
+import { importVideoEvidence } from '../../../electron/core/media/videoStore'
 import { frameCodeFilters } from '../../helpers/frameCode'
 import { tempDir } from '../../helpers/tmp'
-import { segmentFrameNumbers, testTools } from '../../helpers/videoFixtures'
+import { segmentFrameNumbers, testMediaServer, testTools } from '../../helpers/videoFixtures'
 
 const run = promisify(execFile)
 const tools = testTools()
 const tmp = tempDir('iwb-fragmenter-')
 
-/** A numbered 320×240 clip: `rate` frames a second for `seconds`, encoded with `args`. */
-async function clip(name: string, rate: string, seconds: number, args: string[], audio = false): Promise<string> {
+/**
+ * A numbered 320×240 clip: `rate` frames a second for `seconds`, encoded with `args`.
+ * `plain`: ffmpeg's test pattern instead (not numbered): with the numbered picture, ffmpeg
+ * 5.1's mp4 muxer writes no ctts at all under negative_cts_offsets.
+ */
+async function clip(name: string, rate: string, seconds: number, args: string[], audio = false, plain = false): Promise<string> {
   const out = join(tmp.path, name)
-  const video = `color=c=0x808080:s=320x240:r=${rate}:d=${seconds},format=yuv420p,${frameCodeFilters(320, 240)}`
+  const video = plain ? `testsrc=s=320x240:r=${rate}:d=${seconds}` : `color=c=0x808080:s=320x240:r=${rate}:d=${seconds},format=yuv420p,${frameCodeFilters(320, 240)}`
   await run(
     tools.ffmpeg,
     [
@@ -57,19 +64,68 @@ interface Case {
   name: string
   make: () => Promise<string>
   fps: number
+  /** Not numbered (see clip): the packets are compared, the frames not decoded. */
+  plain?: boolean
+  /** The clip really has the shape the case is about (so a changed encoder default cannot hollow it out). */
+  shape?: (t: SampleTable, file: Buffer, probe: VideoProbe) => void
+}
+
+/** The payload of the first box of `type` in `file` (a crude find: these are our own clips). */
+const boxBody = (file: Buffer, type: string): Buffer | null => {
+  const at = file.indexOf(type, 0, 'latin1')
+  return at < 4 ? null : file.subarray(at + 4, at - 4 + file.readUInt32BE(at - 4))
+}
+const elstMediaTime = (file: Buffer): number | null => {
+  const b = boxBody(file, 'elst')
+  return b ? b.readInt32BE(12) : null
 }
 
 const CASES: Case[] = [
   // x264 defaults: B-frames, an edit list whose media_time is the first frame's offset; 25 fps → timescale 12800
-  { name: 'B-frames, edit list, 25 fps', fps: 25, make: () => clip('bframes.mp4', '25', 10, ['-g', '25', '-keyint_min', '25']) },
-  { name: 'no B-frames', fps: 25, make: () => clip('nob.mp4', '25', 9, ['-g', '25', '-keyint_min', '25', '-bf', '0']) },
+  {
+    name: 'B-frames, edit list, 25 fps',
+    fps: 25,
+    make: () => clip('bframes.mp4', '25', 10, ['-g', '25', '-keyint_min', '25']),
+    shape: (t, file) => {
+      expect(t.timescale).toBe(12800)
+      expect(elstMediaTime(file)).toBeGreaterThan(0)
+    }
+  },
+  { name: 'no B-frames', fps: 25, make: () => clip('nob.mp4', '25', 9, ['-g', '25', '-keyint_min', '25', '-bf', '0']), shape: (_t, file) => expect(boxBody(file, 'ctts')).toBeNull() },
   { name: '30000/1001', fps: 30000 / 1001, make: () => clip('ntsc.mp4', '30000/1001', 9, ['-g', '30', '-keyint_min', '30']) },
-  { name: 'MOV, timescale 600', fps: 25, make: () => clip('clip.mov', '25', 9, ['-g', '50', '-keyint_min', '50', '-video_track_timescale', '600', '-f', 'mov']) },
+  {
+    name: 'MOV, timescale 600',
+    fps: 25,
+    make: () => clip('clip.mov', '25', 9, ['-g', '50', '-keyint_min', '50', '-video_track_timescale', '600', '-f', 'mov']),
+    shape: (t, file) => {
+      expect(t.timescale).toBe(600)
+      expect(file.subarray(8, 12).toString('latin1')).toBe('qt  ')
+    }
+  },
   // 12800 ticks a second do not divide into 30000/1001 frames or into 90 kHz: uneven stts, rounded rescale.
-  { name: '30000/1001 in timescale 12800 (inexact)', fps: 30000 / 1001, make: () => clip('ntsc12800.mp4', '30000/1001', 9, ['-g', '30', '-keyint_min', '30', '-video_track_timescale', '12800']) },
-  { name: 'MP4 with an AAC track interleaved', fps: 25, make: () => clip('audio.mp4', '25', 9, ['-g', '25', '-keyint_min', '25'], true) },
+  { name: '30000/1001 in timescale 12800 (inexact)', fps: 30000 / 1001, make: () => clip('ntsc12800.mp4', '30000/1001', 9, ['-g', '30', '-keyint_min', '30', '-video_track_timescale', '12800']),
+    shape: (t) => expect(new Set(t.duration).size).toBeGreaterThan(1)
+  },
+  { name: 'MP4 with an AAC track interleaved', fps: 25, make: () => clip('audio.mp4', '25', 9, ['-g', '25', '-keyint_min', '25'], true), shape: (_t, _f, probe) => expect(probe.audio).toBeTruthy() },
   // No edit list: the first frame presents two frames after 0 (a non-zero start time).
-  { name: 'non-zero start (no edit list, B-frames)', fps: 25, make: () => clip('start.mp4', '25', 9, ['-g', '25', '-keyint_min', '25', '-use_editlist', '0']) },
+  { name: 'non-zero start (no edit list, B-frames)', fps: 25, make: () => clip('start.mp4', '25', 9, ['-g', '25', '-keyint_min', '25', '-use_editlist', '0']),
+    shape: (_t, file, probe) => {
+      expect(elstMediaTime(file)).toBeNull()
+      expect(probe.video.startTimeS).toBeGreaterThan(0)
+    }
+  },
+  // ctts v1 with negative offsets: ffmpeg moves decode times back (dts_shift), with and without an edit list.
+  { name: 'negative composition offsets (ctts v1)', fps: 25, plain: true,
+    make: () => clip('negcts.mp4', '25', 9, ['-g', '25', '-keyint_min', '25', '-movflags', 'negative_cts_offsets'], false, true),
+    shape: (_t, file) => expect(boxBody(file, 'ctts')![0]).toBe(1) // version 1: signed offsets
+  },
+  { name: 'negative composition offsets, no edit list', fps: 25, plain: true,
+    make: () => clip('negcts-noedit.mp4', '25', 9, ['-g', '25', '-keyint_min', '25', '-movflags', 'negative_cts_offsets', '-use_editlist', '0'], false, true),
+    shape: (_t, file) => {
+      expect(boxBody(file, 'ctts')![0]).toBe(1)
+      expect(elstMediaTime(file)).toBeNull()
+    }
+  },
   // 2 s GOP with a keyframe every 50 frames at 1080p-like bitrates is the bench's shape; here a GOP of 12 gives several fragments per segment.
   { name: 'short GOP (several fragments per segment)', fps: 25, make: () => clip('gop12.mp4', '25', 9, ['-g', '12', '-keyint_min', '12']) }
 ]
@@ -83,6 +139,7 @@ describe('fragmenter vs ffmpeg remux, packet by packet', () => {
       const probe = await probeVideo(path, tools)
       const table = await readSampleTable(path)
       checkAgainstProbe(table, { ...probe.video, packetCount: probe.packetCount, keyframes: probe.keyframes, keyframesComplete: probe.keyframesComplete })
+      c.shape?.(table, readFileSync(path), probe)
       const plan = planOf(probe)
       expect(plan.segments.length).toBeGreaterThanOrEqual(2)
       const init = initSegment(table)
@@ -114,6 +171,7 @@ describe('fragmenter vs ffmpeg remux, packet by packet', () => {
         expect(await packets(mixed)).toEqual(b)
 
         // Decoded, the segment holds exactly its planned frames, in order.
+        if (c.plain) continue
         const first = Math.round((seg.startS - startS) * c.fps)
         const last = Math.round((seg.endS - startS) * c.fps)
         const numbers = await segmentFrameNumbers(init, media, join(tmp.path, `dec-${seg.index}.mp4`))
@@ -146,5 +204,33 @@ describe('what the fragmenter leaves to ffmpeg', () => {
     expect(() => checkAgainstProbe(table, { ...facts, packetCount: facts.packetCount - 1 })).toThrow(/probe-mismatch/)
     expect(() => checkAgainstProbe(table, { ...facts, keyframes: facts.keyframes.map((k) => ({ ...k, timeS: k.timeS + 0.04 })) })).toThrow(/probe-mismatch/)
     expect(() => checkAgainstProbe(table, { ...facts, codec: 'hevc' })).toThrow(/codec/)
+  })
+})
+
+describe('the media server falls back to ffmpeg, with the reason', () => {
+  it('an MP4 the fragmenter refuses still plays: ffmpeg makes its segments, the refusal is counted', async () => {
+    const folder = CaseFolder.create(join(tmp.path, 'case'), { name: 'Fallback', examiner: 'Ana', timeZone: 'UTC' })
+    try {
+      const server = testMediaServer(() => folder, 'Ana', tools)
+      // An empty edit (the stream starts 5 s into the movie): not one plain edit, so refused.
+      const path = await clip('offset-served.mp4', '25', 9, ['-g', '25', '-keyint_min', '25', '-output_ts_offset', '5'])
+      const a = await acquireEvidence(folder, { path }, { examiner: 'Ana' })
+      const o = await importVideoEvidence(folder, a.evidence!.id, { examiner: 'Ana', tools, caseZone: 'UTC', camera: 'Cam', start: '2024-03-05T10:00:00Z' })
+      expect(o.file!.playback).toBe('remux')
+      const base = `/media/hls/${o.file!.sha256}/remux-4`
+      const seg = await server.handle('GET', `${base}/seg1.m4s`, undefined)
+      expect(seg.status).toBe(200)
+      expect(server.stats.ffmpegRuns).toBe(1)
+      expect(server.stats.fragmenterRuns).toBe(0)
+      expect(server.stats.fragmenterRefused).toEqual({ 'edit-list': 1 })
+      const init = (await mediaBodyBytes((await server.handle('GET', `${base}/init.mp4`, undefined)).body))!
+      const numbers = await segmentFrameNumbers(init, (await mediaBodyBytes(seg.body))!, join(tmp.path, 'served.mp4'))
+      expect(numbers).toEqual(Array.from({ length: 100 }, (_, k) => 100 + k))
+      await server.idle()
+      const row = folder.db.prepare("SELECT ffmpeg_version FROM derived_media WHERE path LIKE '%seg1.m4s'").get() as { ffmpeg_version: string }
+      expect(row.ffmpeg_version).toMatch(/^ffmpeg version /)
+    } finally {
+      folder.close()
+    }
   })
 })
