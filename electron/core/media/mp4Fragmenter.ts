@@ -449,7 +449,8 @@ export async function mediaSegment(table: SampleTable, filePath: string, first: 
   try {
     // The source must still be the file the table was read from (evidence is read-only).
     if ((await fh.stat()).size !== table.fileSize) throw new Mp4Refused('probe-mismatch', 'the source changed size')
-    const parts: Buffer[] = []
+    // The boxes first, then one buffer for the whole segment that the samples are read into.
+    const boxes: { moof: Buffer; mdatSize: number; from: number; to: number }[] = []
     for (const [from, to] of frags) {
       const n = to - from
       const trunBody = Buffer.alloc(8 + 16 * n)
@@ -475,13 +476,18 @@ export async function mediaSegment(table: SampleTable, filePath: string, first: 
       // One moof per keyframe, numbered by the keyframe's sample so runs never collide.
       const moof = box('moof', full('mfhd', 0, 0, words(first + from + 1)), traf)
       moof.writeUInt32BE(moof.length + 8, moof.length - trunBody.length + 4) // trun data_offset → first byte of mdat's data
-      const mdat = Buffer.allocUnsafe(mdatSize)
-      mdat.writeUInt32BE(mdatSize, 0)
-      mdat.write('mdat', 4, 'latin1')
-      await readSamples(fh, table, first + from, first + to, mdat, 8)
-      parts.push(moof, mdat)
+      boxes.push({ moof, mdatSize, from, to })
     }
-    return Buffer.concat(parts)
+    const out = Buffer.allocUnsafe(boxes.reduce((a, b) => a + b.moof.length + b.mdatSize, 0))
+    let at = 0
+    for (const b of boxes) {
+      at += b.moof.copy(out, at)
+      out.writeUInt32BE(b.mdatSize, at)
+      out.write('mdat', at + 4, 'latin1')
+      await readSamples(fh, table, first + b.from, first + b.to, out, at + 8)
+      at += b.mdatSize
+    }
+    return out
   } finally {
     await fh.close()
   }
