@@ -28,7 +28,7 @@ const tmp = tempDir('iwb-fragmenter-')
  * `plain`: ffmpeg's test pattern instead (not numbered): with the numbered picture, ffmpeg
  * 5.1's mp4 muxer writes no ctts at all under negative_cts_offsets.
  */
-async function clip(name: string, rate: string, seconds: number, args: string[], audio = false, plain = false): Promise<string> {
+async function clip(name: string, rate: string, seconds: number, args: string[], audio: boolean | 'first' = false, plain = false): Promise<string> {
   const out = join(tmp.path, name)
   const video = plain ? `testsrc=s=320x240:r=${rate}:d=${seconds}` : `color=c=0x808080:s=320x240:r=${rate}:d=${seconds},format=yuv420p,${frameCodeFilters(320, 240)}`
   await run(
@@ -36,6 +36,7 @@ async function clip(name: string, rate: string, seconds: number, args: string[],
     [
       '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', video,
       ...(audio ? ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`, '-c:a', 'aac', '-b:a', '64k'] : []),
+      ...(audio === 'first' ? ['-map', '1:a', '-map', '0:v'] : []),
       '-c:v', 'libx264', '-preset', 'veryfast', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', ...args, out
     ],
     { timeout: 60_000 }
@@ -107,6 +108,16 @@ const CASES: Case[] = [
     shape: (t) => expect(new Set(t.duration).size).toBeGreaterThan(1)
   },
   { name: 'MP4 with an AAC track interleaved', fps: 25, make: () => clip('audio.mp4', '25', 9, ['-g', '25', '-keyint_min', '25'], true), shape: (_t, _f, probe) => expect(probe.audio).toBeTruthy() },
+  // The audio track first (the video is the second trak), and the moov before the media (faststart).
+  {
+    name: 'audio track first, moov first (faststart)',
+    fps: 25,
+    make: () => clip('audiofirst.mp4', '25', 9, ['-g', '25', '-keyint_min', '25', '-movflags', '+faststart'], 'first'),
+    shape: (_t, file) => {
+      expect(file.indexOf('moov', 0, 'latin1')).toBeLessThan(file.indexOf('mdat', 0, 'latin1'))
+      expect(file.indexOf('soun', 0, 'latin1')).toBeLessThan(file.indexOf('vide', 0, 'latin1'))
+    }
+  },
   // No edit list: the first frame presents two frames after 0 (a non-zero start time).
   { name: 'non-zero start (no edit list, B-frames)', fps: 25, make: () => clip('start.mp4', '25', 9, ['-g', '25', '-keyint_min', '25', '-use_editlist', '0']),
     shape: (_t, file, probe) => {
