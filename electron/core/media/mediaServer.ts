@@ -602,9 +602,11 @@ export class MediaServer {
   private backfillRecord(folder: CaseFolder, src: MediaSource, rel: string, path: string): void {
     if (derivedRecorded(folder.db, rel)) return
     const p = (async () => {
-      const tools = await this.mediaTools()
       const data = await readFile(path)
-      this.record(folder, { path: rel, kind: rel.endsWith('init.mp4') ? 'hls-init' : 'hls-segment', sha256: sha256Of(data), size: data.length, ffmpegVersion: tools.version, args: ['(found in cache; arguments not known)'], sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 })
+      const made = { path: rel, kind: rel.endsWith('init.mp4') ? 'hls-init' : 'hls-segment', sha256: sha256Of(data), size: data.length, args: ['(found in cache; arguments not known)'], sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 }
+      // Whichever this app would use for the source now made it (most likely; the args say it is not known).
+      if (await this.fragmenterTable(folder, src)) this.record(folder, { ...made, tool: FRAGMENTER_TOOL })
+      else this.record(folder, { ...made, ffmpegVersion: (await this.mediaTools()).version })
     })().catch(() => undefined)
     this.pending.add(p)
     void p.finally(() => this.pending.delete(p))
