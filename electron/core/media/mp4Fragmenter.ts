@@ -243,11 +243,12 @@ function parseMoov(buf: Buffer, fileSize: number, moovStart: number, moovEnd: nu
     let firstPts = Infinity
     for (let i = 0; i < count; i++) firstPts = Math.min(firstPts, dts[i]! + cto[i]!)
     if (firstPts !== mediaTime) throw new Mp4Refused('edit-list', `the edit starts at ${mediaTime}, the first frame at ${firstPts}`)
+    // An edit that ends before the last frame starts cuts frames off (0 = to the end, as some writers put it).
     if (editDuration !== 0 && movieTimescale > 0) {
-      let lastEnd = 0
-      for (let i = 0; i < count; i++) lastEnd = Math.max(lastEnd, dts[i]! + cto[i]! + duration[i]!)
-      const shown = (editDuration * timescale) / movieTimescale
-      if (shown + 1 < lastEnd - mediaTime - duration[count - 1]!) throw new Mp4Refused('edit-list', 'the edit ends before the last frame')
+      let lastPts = 0
+      for (let i = 0; i < count; i++) lastPts = Math.max(lastPts, dts[i]! + cto[i]!)
+      const tick = timescale / movieTimescale // the edit's duration is in the movie's coarser units
+      if (mediaTime + editDuration * tick + tick <= lastPts) throw new Mp4Refused('edit-list', 'the edit ends before the last frame')
     }
     shift = mediaTime
   }

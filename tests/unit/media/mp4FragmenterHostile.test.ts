@@ -150,6 +150,16 @@ describe('hostile MP4s are refused, not trusted', () => {
     ).toBe('limits')
   })
 
+  it('an edit that ends before the last frame (ffmpeg would cut frames off)', async () => {
+    expect(
+      await refusal('short-edit.mp4', (b) => {
+        const elst = at(b, 'elst')
+        b.writeUInt32BE(Math.floor(b.readUInt32BE(elst + 16) / 2), elst + 16) // segment_duration halved
+        return b
+      })
+    ).toBe('edit-list')
+  })
+
   it('not an MP4 at all', async () => {
     expect(await refusal('text.mp4', () => Buffer.from('#EXTM3U\n#EXT-X-VERSION:3\n'.repeat(10)))).toBe('not-mp4')
   })
