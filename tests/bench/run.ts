@@ -10,7 +10,7 @@ import { benchImport } from './importBench'
 import { benchIntake } from './intakeBench'
 import { benchRules } from './rulesBench'
 import { benchTimeline } from './timelineBench'
-import { benchVideo } from './videoBench'
+import { benchFragmenter, benchVideo } from './videoBench'
 import { benchVideoPaint } from './videoPaintBench'
 
 const benches: Record<string, (work: string) => Promise<BenchResult>> = {
@@ -20,6 +20,7 @@ const benches: Record<string, (work: string) => Promise<BenchResult>> = {
   timeline: (w) => benchTimeline(w),
   export: (w) => benchExport(w),
   video: (w) => benchVideo(w),
+  'video-fragmenter': (w) => benchFragmenter(w, process.env.IWB_BENCH_H264),
   'video-paint': (w) => benchVideoPaint(w),
   rules: (w) => benchRules(w)
 }

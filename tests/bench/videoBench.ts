@@ -6,12 +6,18 @@
 // arguments (interleaved rounds). Goal: transcoding keeps up with 1× playback (ratio ≥ 1),
 // and a 30-minute 1080p HEVC file plays from any point without a stall. The browser's
 // "show instant T → frame painted" is videoPaintBench.ts (`npm run bench -- video-paint`).
+// `npm run bench -- video-fragmenter` (benchFragmenter): one remuxed 4 s 1080p segment made
+// by the in-process MP4 fragmenter against ffmpeg's -c copy run for the same segment.
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CaseFolder } from '../../electron/core/case/caseFolder'
 import { acquireEvidence } from '../../electron/core/case/intake'
-import { MediaServer } from '../../electron/core/media/mediaServer'
+import { runFfmpeg } from '../../electron/core/media/ffmpegRunner'
+import { outputTsOffset, segmentJob, splitFragmentedMp4 } from '../../electron/core/media/hlsPlan'
+import { MediaServer, planFor } from '../../electron/core/media/mediaServer'
+import { checkAgainstProbe, initSegment, mediaSegment, readSampleTable } from '../../electron/core/media/mp4Fragmenter'
+import { probeVideo } from '../../electron/core/media/probe'
 import { importVideoEvidence, type VideoImportOutcome } from '../../electron/core/media/videoStore'
 import { median, type BenchResult } from './benchUtil'
 
@@ -161,6 +167,81 @@ export async function benchVideo(work: string): Promise<BenchResult> {
       '30-min 1080p HEVC: worst time to first frame ms': Math.round(worstStartMs),
       '30-min 1080p HEVC: smallest lead of a segment over playback ms': Math.round(worstMarginMs),
       'segment seconds (transcode)': 2
+    }
+  }
+}
+
+/** CPU seconds of this process's waited-for children (/proc/self/stat cutime + cstime; 10 ms ticks). */
+function childCpuS(): number {
+  const fields = readFileSync('/proc/self/stat', 'latin1').split(') ')[1]!.split(' ')
+  return (Number(fields[13]) + Number(fields[14])) / 100
+}
+
+/**
+ * One remuxed segment (the second, 4 s) of an MP4, made ROUNDS×3 times each way, interleaved:
+ * the fragmenter cold (moov read and checked, init + segment built) and warm (table kept, as
+ * the server keeps it), against ffmpeg's -c copy run for the same segment (process start
+ * included, as a cold jump pays it). Wall time medians; CPU of each (in-process / children).
+ */
+export async function benchFragmenter(work: string, sourcePath?: string): Promise<BenchResult> {
+  const path = sourcePath ?? join(work, 'cam-1080p-h264.mp4')
+  if (!sourcePath) makeClip(path, 'h264')
+  const tools = { ffmpeg: FFMPEG, ffprobe: FFPROBE }
+  const probe = await probeVideo(path, tools)
+  const plan = planFor({ fileId: 0, evidenceId: 0, sha256: '', demuxer: 'mov', mode: 'remux', startUs: 0, probe })
+  const seg = plan.segments[1] ?? plan.segments[0]!
+  const count = seg.frames ?? probe.packetCount - seg.firstPacket!
+  const facts = { ...probe.video, packetCount: probe.packetCount, keyframes: probe.keyframes, keyframesComplete: probe.keyframesComplete }
+  const warmTable = await readSampleTable(path)
+  const cold: number[] = []
+  const warm: number[] = []
+  const ff: number[] = []
+  let ownCpuS = 0
+  let ffCpuS = 0
+  let bytes = 0
+  const rounds = ROUNDS * 3
+  for (let round = 0; round < rounds; round++) {
+    let cpu = process.cpuUsage()
+    let t = performance.now()
+    const table = await readSampleTable(path)
+    checkAgainstProbe(table, facts)
+    const made = Buffer.concat([initSegment(table), await mediaSegment(table, path, seg.firstPacket!, count, outputTsOffset(seg))])
+    cold.push(performance.now() - t)
+    const used = process.cpuUsage(cpu)
+    ownCpuS += (used.user + used.system) / 1e6
+    bytes = made.length
+
+    t = performance.now()
+    await mediaSegment(warmTable, path, seg.firstPacket!, count, outputTsOffset(seg))
+    warm.push(performance.now() - t)
+
+    const job = segmentJob(plan, seg.index, { path, demuxer: 'mov' })
+    const out = join(work, `ff-${round}.mp4`)
+    const before = childCpuS()
+    cpu = process.cpuUsage()
+    t = performance.now()
+    const r = await runFfmpeg({ ffmpegPath: FFMPEG, input: job.input, output: { kind: 'file', path: out }, outputArgs: job.outputArgs, timeoutMs: 60_000 })
+    if (r.exitCode !== 0) throw new Error(`ffmpeg: ${r.stderr}`)
+    splitFragmentedMp4(readFileSync(out))
+    ff.push(performance.now() - t)
+    const spent = process.cpuUsage(cpu)
+    ffCpuS += childCpuS() - before + (spent.user + spent.system) / 1e6
+  }
+  const ratio = median(ff) / median(cold)
+  return {
+    name: 'one 4 s 1080p H.264 remux segment: in-process MP4 fragmenter vs an ffmpeg -c copy run (wall-time ratio, cold)',
+    goal: 'ratio ≥ 5 (no ffmpeg start on a jump)',
+    ratio,
+    pass: ratio >= 5,
+    details: {
+      source: `${path.split('/').at(-1)} (${probe.video.width}×${probe.video.height}, ${probe.packetCount} packets)`,
+      'segment (index, packets, bytes with init)': `${seg.index}, ${count}, ${bytes}`,
+      'fragmenter cold (read moov + check + init + segment) ms, median (rounds)': `${median(cold).toFixed(1)} (${cold.map((x) => x.toFixed(1)).join(', ')})`,
+      'fragmenter warm (table kept) ms, median': median(warm).toFixed(1),
+      'ffmpeg -c copy run (process start included) ms, median (rounds)': `${median(ff).toFixed(1)} (${ff.map((x) => x.toFixed(0)).join(', ')})`,
+      'CPU per segment ms: fragmenter cold (this process), ffmpeg (child + this process)': `${((ownCpuS / rounds) * 1000).toFixed(1)}, ${((ffCpuS / rounds) * 1000).toFixed(0)}`,
+      rounds,
+      'load (1-min average at the end)': readFileSync('/proc/loadavg', 'latin1').split(' ')[0]!
     }
   }
 }

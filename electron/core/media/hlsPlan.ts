@@ -55,6 +55,8 @@ export interface HlsSegment {
   mediaStartS: number
   /** Remux: the source keyframe after startS (null at the stream's last), which bounds the input seek. */
   nextKeyframeS?: number | null
+  /** Remux: decode-order index of the segment's first packet (its keyframe), for the in-process fragmenter. */
+  firstPacket?: number
   wallClockUs: number
   programDateTime: string
   uri: string
@@ -96,7 +98,7 @@ export function planHls(input: HlsPlanInput): HlsPlan {
   const segUri = input.segmentUri ?? ((i: number) => `seg${i}.m4s`)
   if (!SAFE_URI.test(initUri)) throw new Error(`Unsafe init URI ${initUri}`)
 
-  type Cut = { startS: number; endS: number; frames: number | null }
+  type Cut = { startS: number; endS: number; frames: number | null; firstPacket?: number }
   const cuts: Cut[] = []
   if (input.mode === 'remux') {
     const kfs = input.keyframes.filter((k) => k.timeS >= input.startTimeS - frameS / 2 && k.timeS < endOfStream - frameS / 2)
@@ -106,7 +108,7 @@ export function planHls(input: HlsPlanInput): HlsPlan {
       const next = kfs[i]
       if (next && next.timeS - open.timeS < input.targetSegmentS - frameS / 2) continue
       const frames = next ? next.packetIndex - open.packetIndex : input.packetCount !== undefined ? input.packetCount - open.packetIndex : null
-      cuts.push({ startS: open.timeS, endS: next ? next.timeS : endOfStream, frames })
+      cuts.push({ startS: open.timeS, endS: next ? next.timeS : endOfStream, frames, firstPacket: open.packetIndex })
       if (next) open = next
     }
   } else {
@@ -142,7 +144,7 @@ export function planHls(input: HlsPlanInput): HlsPlan {
       durationS: round6(c.endS - c.startS),
       frames: c.frames,
       decodeFromS: round6(decodeFrom(c.startS)),
-      ...(input.mode === 'remux' ? { nextKeyframeS: nextKey(c.startS) } : {}),
+      ...(input.mode === 'remux' ? { nextKeyframeS: nextKey(c.startS), firstPacket: c.firstPacket } : {}),
       mediaStartS: round6(c.startS - input.startTimeS + MEDIA_OFFSET_S),
       wallClockUs,
       programDateTime: isoFromMicros(wallClockUs),
@@ -174,6 +176,9 @@ export function planHls(input: HlsPlanInput): HlsPlan {
 }
 
 const secs = (s: number): string => s.toFixed(6)
+
+/** The -output_ts_offset of a segment (source time → the segment file's time), as ffmpeg is given it. */
+export const outputTsOffset = (seg: HlsSegment): string => secs(seg.mediaStartS - seg.startS)
 
 const FMP4_OUT = [
   '-avoid_negative_ts',
@@ -303,7 +308,7 @@ function remuxSeekS(seg: HlsSegment, frameS: number, demuxer: Demuxer): number {
 export function segmentJob(plan: HlsPlan, index: number, source: { path: string; demuxer: Demuxer }): SegmentJob {
   const seg = plan.segments[index]
   if (!seg) throw new Error(`No segment ${index} in the plan (${plan.segments.length}).`)
-  const offset = secs(seg.mediaStartS - seg.startS)
+  const offset = outputTsOffset(seg)
   const frame = plan.frameDurationS
   // -ss counts from the container's start time, even with -copyts (and -seek_timestamp is
   // not honoured by the decoding path's trim), so seek relative to it. -to (with -copyts)

@@ -1,7 +1,8 @@
 // GET /media/… for both transports (the web host and Electron's app:// handler): VOD
-// playlists built at once from the stored keyframe index, fMP4 segments made on demand by
-// ffmpeg (remux for H.264, transcode to H.264 otherwise), cached in the case's derived/
-// folder and reused, with HTTP Range. Paths come from a fixed grammar, never from the
+// playlists built at once from the stored keyframe index, fMP4 segments made on demand
+// (H.264 in MP4/MOV by our own fragmenter, in-process; other H.264 remuxed by ffmpeg, the
+// rest transcoded to H.264 by ffmpeg), cached in the case's derived/ folder and reused,
+// with HTTP Range. Paths come from a fixed grammar, never from the
 // request text: every file served or written must resolve (symlinks followed) inside
 // derived/, anything else is a 404.
 import { createHash, randomBytes } from 'node:crypto'
@@ -11,7 +12,8 @@ import { join, sep } from 'node:path'
 import type { CaseFolder } from '../case/caseFolder'
 import { CAPTION_FONT, locateCaptionFont, locateTools } from './ffmpegLocator'
 import { ffmpegVersionLine, runFfmpeg, stderrReason, toolPaths, warmUpFfmpeg, type Demuxer, type MediaToolPaths } from './ffmpegRunner'
-import { planHls, remuxRangeJob, segmentJob, splitFragmentedMp4, splitSegments, type HlsPlan } from './hlsPlan'
+import { outputTsOffset, planHls, remuxRangeJob, segmentJob, splitFragmentedMp4, splitSegments, type HlsPlan } from './hlsPlan'
+import { checkAgainstProbe, FRAGMENTER_TOOL, initSegment, mediaSegment, Mp4Refused, readSampleTable, type FragmenterRefusal, type SampleTable } from './mp4Fragmenter'
 import type { VideoProbe } from './probe'
 import { captionFilter, captionLines } from './stillCaption'
 import { derivedRecorded, fileProbe, rawStream, recordDerived, type DerivedRecord } from './videoStore'
@@ -41,6 +43,18 @@ const NEIGHBOUR_DEMUXERS: readonly Demuxer[] = ['mov', 'mpegts']
  * frame slowed that frame by ~0.1 s on two cores (measured, load ≈ 3).
  */
 const NEIGHBOUR_WRITE_DELAY_MS = 1000
+/** Sample tables kept in memory (a few MB per hour of footage), most recently used last. */
+const MAX_TABLES = 8
+
+/** Makes init.mp4 and segments of one plan: ffmpeg's split run output, or the fragmenter on demand. */
+interface SegmentMaker {
+  init: Uint8Array
+  segment(i: number): Promise<Uint8Array>
+  record(kind: 'hls-init' | 'hls-segment', i: number): DerivedProvenance
+}
+
+/** What made a derived file: ffmpeg (version line and arguments) or the app's own tool. */
+type DerivedProvenance = { ffmpegVersion: string; args: string[] } | { tool: string; args: string[] }
 
 /** When a run's neighbours get written: `want()` (one is asked for) starts it at once. */
 interface NeighbourGate {
@@ -155,8 +169,13 @@ export function parseRange(header: string | undefined, size: number): { start: n
 const sha256Of = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 
 export class MediaServer {
-  /** ffmpeg runs made (tests check that cached segments are reused). */
-  readonly stats = { ffmpegRuns: 0, cacheHits: 0, backgroundRuns: 0 }
+  /**
+   * ffmpeg runs and in-process fragmenter runs made (tests check that cached segments are
+   * reused), and why sources were left to ffmpeg (fragmenterRefused, by reason).
+   */
+  readonly stats = { ffmpegRuns: 0, fragmenterRuns: 0, cacheHits: 0, backgroundRuns: 0, fragmenterRefused: {} as Partial<Record<FragmenterRefusal, number>> }
+  /** Sample tables (or why there is none) of MP4/MOV sources, by evidence path. */
+  private readonly tables = new Map<string, Promise<SampleTable | Mp4Refused>>()
   private readonly inFlight = new Map<string, Promise<void>>()
   private readonly pending = new Set<Promise<unknown>>()
   private running = 0
@@ -370,13 +389,110 @@ export class MediaServer {
   }
 
   /**
-   * One -c copy run for segments `from`…`to`, split by fragment sample counts. Resolves once
-   * init.mp4 and segment `asked` are written; `rest` once the other missing ones are.
+   * The fragmenter's table of an MP4/MOV H.264 source that agrees with its probe, or null:
+   * then the reason is counted and logged once per source, and ffmpeg makes its segments.
+   */
+  private async fragmenterTable(folder: CaseFolder, src: MediaSource): Promise<SampleTable | null> {
+    if (src.mode !== 'remux' || src.demuxer !== 'mov') return null
+    const path = folder.evidencePath(src.sha256)
+    let entry = this.tables.get(path)
+    if (entry) {
+      this.tables.delete(path)
+      this.tables.set(path, entry)
+    } else {
+      entry = readSampleTable(path)
+        .then((table) => {
+          checkAgainstProbe(table, { ...src.probe.video, packetCount: src.probe.packetCount, keyframes: src.probe.keyframes, keyframesComplete: src.probe.keyframesComplete })
+          return table
+        })
+        .catch((err: unknown) => {
+          const refused = err instanceof Mp4Refused ? err : new Mp4Refused('parse', (err as Error).message)
+          this.refused(src, refused)
+          return refused
+        })
+      this.tables.set(path, entry)
+      while (this.tables.size > MAX_TABLES) this.tables.delete(this.tables.keys().next().value!)
+    }
+    const t = await entry
+    return t instanceof Mp4Refused ? null : t
+  }
+
+  private refused(src: MediaSource, err: Mp4Refused): void {
+    this.stats.fragmenterRefused[err.reason] = (this.stats.fragmenterRefused[err.reason] ?? 0) + 1
+    console.warn(`media: ${src.sha256.slice(0, 12)}… segments made by ffmpeg, not the MP4 fragmenter (${err.message})`)
+  }
+
+  /** init.mp4 and segments of a source from its sample table, each made when asked for (milliseconds). */
+  private fragmenterMaker(folder: CaseFolder, src: MediaSource, plan: HlsPlan, table: SampleTable): SegmentMaker {
+    const path = folder.evidencePath(src.sha256)
+    const range = (i: number): { seg: HlsPlan['segments'][number]; first: number; count: number } => {
+      const seg = plan.segments[i]!
+      if (seg.firstPacket === undefined) throw new Mp4Refused('probe-mismatch', `segment ${i} has no first packet`)
+      return { seg, first: seg.firstPacket, count: seg.frames ?? table.count - seg.firstPacket }
+    }
+    this.stats.fragmenterRuns++
+    return {
+      init: initSegment(table),
+      segment: (i) => {
+        const { seg, first, count } = range(i)
+        return mediaSegment(table, path, first, count, outputTsOffset(seg))
+      },
+      // What was copied, from where, with which times: enough to make the same bytes again.
+      record: (kind, i) => {
+        const source = ['-source', `evidence/${src.sha256}`, '-track', 'first video', '-timescale', '90000']
+        if (kind === 'hls-init') return { tool: FRAGMENTER_TOOL, args: [...source, '-init'] }
+        const { seg, first, count } = range(i)
+        return { tool: FRAGMENTER_TOOL, args: [...source, '-samples', `${first}+${count}`, '-output_ts_offset', outputTsOffset(seg), '-fragments', 'per keyframe'] }
+      }
+    }
+  }
+
+  /**
+   * Segments `from`…`to`: by the fragmenter (each made when written), or one -c copy run
+   * split by fragment sample counts. Resolves once init.mp4 and segment `asked` are written;
+   * `rest` once the other missing ones are.
    */
   private async makeRemuxRange(folder: CaseFolder, src: MediaSource, plan: HlsPlan, from: number, to: number, asked: number, dir: string, gate: NeighbourGate): Promise<{ rest: Promise<void> }> {
-    const tools = await this.mediaTools()
     await mkdir(dir, { recursive: true })
     await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
+    const table = await this.fragmenterTable(folder, src)
+    let maker: SegmentMaker | null = null
+    if (table) {
+      maker = this.fragmenterMaker(folder, src, plan, table)
+      const made = await maker.segment(asked).catch((err: unknown) => {
+        if (!(err instanceof Mp4Refused)) throw err
+        this.refused(src, err)
+        return null
+      })
+      if (made) {
+        await this.writeDerived(folder, src, dir, 'init.mp4', maker.init, { ...maker.record('hls-init', asked), kind: 'hls-init' })
+        await this.writeDerived(folder, src, dir, `seg${asked}.m4s`, made, { ...maker.record('hls-segment', asked), kind: 'hls-segment' })
+      } else maker = null
+    }
+    if (!maker) maker = await this.ffmpegRangeMaker(folder, src, plan, from, to, dir, asked)
+    const m = maker
+    const open = gate.wanted
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, NEIGHBOUR_WRITE_DELAY_MS)
+          gate.want = () => {
+            gate.wanted = true
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+    const rest = (async () => {
+      await open
+      for (let i = from; i <= to; i++) {
+        if (i !== asked) await m.segment(i).then((data) => this.writeDerived(folder, src, dir, `seg${i}.m4s`, data, { ...m.record('hls-segment', i), kind: 'hls-segment' })).catch(() => undefined)
+      }
+    })()
+    return { rest }
+  }
+
+  /** One -c copy run for segments `from`…`to`, split; writes init.mp4 and segment `asked`. */
+  private async ffmpegRangeMaker(folder: CaseFolder, src: MediaSource, plan: HlsPlan, from: number, to: number, dir: string, asked: number): Promise<SegmentMaker> {
+    const tools = await this.mediaTools()
     const job = remuxRangeJob(plan, from, to, { path: folder.evidencePath(src.sha256), demuxer: src.demuxer })
     const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}.mp4`)
     this.stats.ffmpegRuns++
@@ -388,39 +504,24 @@ export class MediaServer {
         media,
         plan.segments.slice(from, to + 1).map((s) => s.frames)
       )
-      const record = { ffmpegVersion: tools.version, args: r.args, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 }
-      await this.writeDerived(folder, src, dir, 'init.mp4', init, { ...record, kind: 'hls-init' })
-      await this.writeDerived(folder, src, dir, `seg${asked}.m4s`, parts[asked - from]!, { ...record, kind: 'hls-segment' })
-      const open = gate.wanted
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, NEIGHBOUR_WRITE_DELAY_MS)
-            gate.want = () => {
-              gate.wanted = true
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-      const rest = (async () => {
-        await open
-        for (let i = from; i <= to; i++) {
-          if (i !== asked) await this.writeDerived(folder, src, dir, `seg${i}.m4s`, parts[i - from]!, { ...record, kind: 'hls-segment' }).catch(() => undefined)
-        }
-      })()
-      return { rest }
+      const maker: SegmentMaker = { init, segment: async (i) => parts[i - from]!, record: () => ({ ffmpegVersion: tools.version, args: r.args }) }
+      await this.writeDerived(folder, src, dir, 'init.mp4', init, { ...maker.record('hls-init', asked), kind: 'hls-init' })
+      await this.writeDerived(folder, src, dir, `seg${asked}.m4s`, parts[asked - from]!, { ...maker.record('hls-segment', asked), kind: 'hls-segment' })
+      return maker
     } finally {
       await unlink(tmp).catch(() => undefined)
     }
   }
 
   /** Writes one derived file (read-only, atomically) unless it exists, and records it. */
-  private async writeDerived(folder: CaseFolder, src: MediaSource, dir: string, name: string, data: Uint8Array, rec: Omit<DerivedRecord, 'path' | 'sha256' | 'size'>): Promise<void> {
+  private async writeDerived(folder: CaseFolder, src: MediaSource, dir: string, name: string, data: Uint8Array, rec: DerivedProvenance & { kind: string }): Promise<void> {
     const path = join(dir, name)
     if (await stat(path).then((s) => s.isFile(), () => false)) return
     const part = `${path}.${randomBytes(4).toString('hex')}.part`
     await writeFile(part, data, { flag: 'wx', mode: 0o444 })
     await rename(part, path)
-    this.record(folder, { ...rec, path: `hls/${src.sha256}/${planKeyFor(src.mode)}/${name}`, sha256: sha256Of(data), size: data.length })
+    const made = { kind: rec.kind, args: rec.args, path: `hls/${src.sha256}/${planKeyFor(src.mode)}/${name}`, sha256: sha256Of(data), size: data.length, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 }
+    this.record(folder, 'tool' in rec ? { ...made, tool: rec.tool } : { ...made, ffmpegVersion: rec.ffmpegVersion })
   }
 
   private async makeSegment(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string): Promise<void> {
@@ -429,9 +530,23 @@ export class MediaServer {
     const initPath = join(dir, 'init.mp4')
     const have = async (p: string): Promise<boolean> => stat(p).then((s) => s.isFile(), () => false)
     if ((await have(segPath)) && (await have(initPath))) return
-    const tools = await this.mediaTools()
     await mkdir(dir, { recursive: true })
     await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
+    const table = await this.fragmenterTable(folder, src)
+    if (table) {
+      const maker = this.fragmenterMaker(folder, src, plan, table)
+      const made = await maker.segment(index).catch((err: unknown) => {
+        if (!(err instanceof Mp4Refused)) throw err
+        this.refused(src, err)
+        return null
+      })
+      if (made) {
+        await this.writeDerived(folder, src, dir, 'init.mp4', maker.init, { ...maker.record('hls-init', index), kind: 'hls-init' })
+        await this.writeDerived(folder, src, dir, segName, made, { ...maker.record('hls-segment', index), kind: 'hls-segment' })
+        return
+      }
+    }
+    const tools = await this.mediaTools()
     const job = segmentJob(plan, index, { path: folder.evidencePath(src.sha256), demuxer: src.demuxer })
     if (src.mode === 'transcode' && (src.demuxer === 'mov' || src.demuxer === 'matroska') && plan.segments[index]!.startS > plan.firstFrameS) {
       // These containers seek exactly to a keyframe: decode from the keyframe at or before the
@@ -487,9 +602,11 @@ export class MediaServer {
   private backfillRecord(folder: CaseFolder, src: MediaSource, rel: string, path: string): void {
     if (derivedRecorded(folder.db, rel)) return
     const p = (async () => {
-      const tools = await this.mediaTools()
       const data = await readFile(path)
-      this.record(folder, { path: rel, kind: rel.endsWith('init.mp4') ? 'hls-init' : 'hls-segment', sha256: sha256Of(data), size: data.length, ffmpegVersion: tools.version, args: ['(found in cache; arguments not known)'], sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 })
+      const made = { path: rel, kind: rel.endsWith('init.mp4') ? 'hls-init' : 'hls-segment', sha256: sha256Of(data), size: data.length, args: ['(found in cache; arguments not known)'], sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 }
+      // Whichever this app would use for the source now made it (most likely; the args say it is not known).
+      if (await this.fragmenterTable(folder, src)) this.record(folder, { ...made, tool: FRAGMENTER_TOOL })
+      else this.record(folder, { ...made, ffmpegVersion: (await this.mediaTools()).version })
     })().catch(() => undefined)
     this.pending.add(p)
     void p.finally(() => this.pending.delete(p))

@@ -667,12 +667,11 @@ export { describeClockOffset }
 
 // ---- derived media ----
 
-export interface DerivedRecord {
+interface DerivedBase {
   path: string
   kind: string
   sha256: string
   size: number
-  ffmpegVersion: string
   args: string[]
   sourceEvidenceId: number
   sourceSha256: string
@@ -680,22 +679,29 @@ export interface DerivedRecord {
   caption?: string
 }
 
+/**
+ * A derived file made by ffmpeg (its version line), or by the app itself (`tool`, e.g. the
+ * MP4 fragmenter, with args describing what it copied): the row's ffmpeg_version column
+ * then holds the tool's name and version.
+ */
+export type DerivedRecord = DerivedBase & ({ ffmpegVersion: string; tool?: undefined } | { tool: string; ffmpegVersion?: undefined })
+
 export function derivedRecorded(db: Db, path: string): boolean {
   return db.prepare('SELECT 1 FROM derived_media WHERE path = ?').get(path) !== undefined
 }
 
-/** One row and one custody entry per derived file (ffmpeg version and exact arguments included). */
+/** One row and one custody entry per derived file (ffmpeg version or tool, and exact arguments included). */
 export function recordDerived(db: Db, rec: DerivedRecord, examiner: string): void {
   db.transaction(() => {
     if (derivedRecorded(db, rec.path)) return
     db.prepare(
       'INSERT INTO derived_media (path, kind, sha256, size, ffmpeg_version, args, source_evidence_id, source_sha256, created_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
-    ).run(rec.path, rec.kind, rec.sha256, rec.size, rec.ffmpegVersion, JSON.stringify(rec.args), rec.sourceEvidenceId, rec.sourceSha256, nowMicros())
+    ).run(rec.path, rec.kind, rec.sha256, rec.size, rec.tool ?? rec.ffmpegVersion, JSON.stringify(rec.args), rec.sourceEvidenceId, rec.sourceSha256, nowMicros())
     appendCustody(db, {
       examiner,
       action: 'media.derived',
       object: `derived/${rec.path}`,
-      details: { kind: rec.kind, sha256: rec.sha256, size: rec.size, ffmpegVersion: rec.ffmpegVersion, args: rec.args, sourceEvidenceId: rec.sourceEvidenceId, sourceSha256: rec.sourceSha256, ...(rec.caption !== undefined ? { caption: rec.caption } : {}) }
+      details: { kind: rec.kind, sha256: rec.sha256, size: rec.size, ...(rec.tool !== undefined ? { tool: rec.tool } : { ffmpegVersion: rec.ffmpegVersion }), args: rec.args, sourceEvidenceId: rec.sourceEvidenceId, sourceSha256: rec.sourceSha256, ...(rec.caption !== undefined ? { caption: rec.caption } : {}) }
     })
   })()
 }

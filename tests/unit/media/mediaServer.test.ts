@@ -1,7 +1,8 @@
 // The /media/ handler on a real case: playlists from the keyframe index, segments made on
 // demand (remux and transcode) and reused from derived/, HTTP Range, paths confined to
 // derived/ (traversal, symlinks out, unknown names refused), every derived file recorded
-// with its hash, the ffmpeg version and arguments; and the same through the web host.
+// with its hash, the tool (ffmpeg version, or the MP4 fragmenter) and arguments; and the
+// same through the web host.
 import { execFileSync } from 'node:child_process'
 import { symlinkSync, readFileSync, mkdirSync, unlinkSync } from 'node:fs'
 import { createHash } from 'node:crypto'
@@ -12,6 +13,7 @@ import { listCustody } from '../../../electron/core/case/custody'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { mediaBodyBytes, MediaServer, parseRange, type MediaResponse } from '../../../electron/core/media/mediaServer'
 import { splitFragmentedMp4 } from '../../../electron/core/media/hlsPlan'
+import { FRAGMENTER_TOOL } from '../../../electron/core/media/mp4Fragmenter'
 import { importVideoEvidence, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
 import { tempDir } from '../../helpers/tmp'
 import { decodeFrameCode } from '../../helpers/frameCode'
@@ -57,10 +59,12 @@ describe('playlists and segments', () => {
   })
 
   it('makes a remuxed segment on demand with its neighbours in one run, caches them in derived/, and reuses them', async () => {
-    const before = server.stats.ffmpegRuns
+    // H.264 in MP4: the in-process fragmenter's run, no ffmpeg started.
+    const before = server.stats.fragmenterRuns
+    const ffmpeg = server.stats.ffmpegRuns
     const seg = await server.handle('GET', `${hlsBase(h264)}/seg1.m4s`, undefined)
     expect(seg.status).toBe(200)
-    expect(server.stats.ffmpegRuns).toBe(before + 1)
+    expect([server.stats.fragmenterRuns, server.stats.ffmpegRuns]).toEqual([before + 1, ffmpeg])
     const init = await server.handle('GET', `${hlsBase(h264)}/init.mp4`, undefined)
     expect(init.status).toBe(200)
     const again = await server.handle('GET', `${hlsBase(h264)}/seg1.m4s`, undefined)
@@ -68,7 +72,7 @@ describe('playlists and segments', () => {
     // init and the neighbours (0 and 2: the whole 10 s clip) came with the segment: no other run
     // (seg0, asked for while its write waits, is served once written; seg2 is then a cache hit)
     const neighbours = [await server.handle('GET', `${hlsBase(h264)}/seg0.m4s`, undefined), await server.handle('GET', `${hlsBase(h264)}/seg2.m4s`, undefined)]
-    expect(server.stats.ffmpegRuns).toBe(before + 1)
+    expect([server.stats.fragmenterRuns, server.stats.ffmpegRuns]).toEqual([before + 1, ffmpeg])
     expect(server.stats.cacheHits).toBeGreaterThanOrEqual(3)
 
     // init + each segment decode, each starts on its own first frame (4 s at 25 fps: 0, 100, 200)
@@ -94,18 +98,26 @@ describe('playlists and segments', () => {
     expect(() => splitFragmentedMp4(Buffer.concat([init, s1Bytes]))).not.toThrow()
   })
 
-  it('records every derived file: hash, ffmpeg version, exact arguments, source; custody per file', async () => {
+  it('records every derived file: hash, tool (ffmpeg version or the fragmenter), exact arguments, source; custody per file', async () => {
     await server.idle()
     const rows = folder.db.prepare('SELECT * FROM derived_media ORDER BY id').all() as { path: string; sha256: string; ffmpeg_version: string; args: string; source_sha256: string }[]
     expect(rows.map((r) => r.path.split('/').slice(2).join('/')).sort()).toEqual(['remux-4/init.mp4', 'remux-4/seg0.m4s', 'remux-4/seg1.m4s', 'remux-4/seg2.m4s', 'transcode-2/init.mp4', 'transcode-2/seg0.m4s', 'transcode-2/seg1.m4s'])
     for (const r of rows) {
       expect(createHash('sha256').update(readFileSync(join(folder.layout.derived, r.path))).digest('hex')).toBe(r.sha256)
-      expect(r.ffmpeg_version).toMatch(/^ffmpeg version /)
-      expect(JSON.parse(r.args)).toEqual(expect.arrayContaining(['-protocol_whitelist', 'file,pipe', '-format_whitelist']))
+      if (r.path.includes('/remux-4/')) {
+        // Made in-process from the MP4: the fragmenter, and what it copied (samples, time offset).
+        expect(r.ffmpeg_version).toBe(FRAGMENTER_TOOL)
+        expect(JSON.parse(r.args)).toEqual(expect.arrayContaining(['-source', `evidence/${h264.file!.sha256}`, ...(r.path.endsWith('.m4s') ? ['-samples', '-output_ts_offset'] : ['-init'])]))
+      } else {
+        expect(r.ffmpeg_version).toMatch(/^ffmpeg version /)
+        expect(JSON.parse(r.args)).toEqual(expect.arrayContaining(['-protocol_whitelist', 'file,pipe', '-format_whitelist']))
+      }
     }
+    expect(JSON.parse(rows.find((r) => r.path.endsWith('remux-4/seg1.m4s'))!.args)).toEqual(expect.arrayContaining(['100+100', '10.000000']))
     const derived = listCustody(folder.db, 0, 10_000).filter((e) => e.action === 'media.derived')
     expect(derived).toHaveLength(7)
-    expect(derived[0]!.details).toMatchObject({ ffmpegVersion: expect.stringMatching(/^ffmpeg version/), sourceSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    expect(derived.find((e) => e.object.includes('/remux-4/'))!.details).toMatchObject({ tool: FRAGMENTER_TOOL, sourceSha256: h264.file!.sha256 })
+    expect(derived.find((e) => e.object.includes('/transcode-2/'))!.details).toMatchObject({ ffmpegVersion: expect.stringMatching(/^ffmpeg version/), sourceSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
   })
 
   it('saves a still as PNG in derived/ with custody', async () => {
