@@ -211,6 +211,12 @@ export class MediaServer {
    * two cores). Failures are left for the first real run to report.
    */
   prepare(): void {
+    // Footage the MP4 fragmenter makes in-process needs no ffmpeg to play: warming ffmpeg up
+    // then only takes a core from the first jump (measured: the first cold jump's segment
+    // answered in ~250 ms instead of ~30). Stills, clips and refused files locate it on first use.
+    const folder = this.host.currentCase()
+    const ffmpegPlayed = folder?.db.prepare("SELECT EXISTS (SELECT 1 FROM video_file WHERE NOT (playback_mode = 'remux' AND demuxer = 'mov')) AS any").get() as { any: number } | undefined
+    if (ffmpegPlayed && ffmpegPlayed.any === 0) return
     this.mediaTools().then((t) => warmUpFfmpeg(t.ffmpeg)).catch(() => undefined)
   }
 
@@ -483,8 +489,10 @@ export class MediaServer {
         })
     const rest = (async () => {
       await open
-      for (let i = from; i <= to; i++) {
-        if (i !== asked) await m.segment(i).then((data) => this.writeDerived(folder, src, dir, `seg${i}.m4s`, data, { ...m.record('hls-segment', i), kind: 'hls-segment' })).catch(() => undefined)
+      // Those after first: playing on, stepping forward and hls.js's look-ahead ask for them next.
+      const order = [...Array.from({ length: to - asked }, (_, k) => asked + 1 + k), ...Array.from({ length: asked - from }, (_, k) => asked - 1 - k)]
+      for (const i of order) {
+        await m.segment(i).then((data) => this.writeDerived(folder, src, dir, `seg${i}.m4s`, data, { ...m.record('hls-segment', i), kind: 'hls-segment' })).catch(() => undefined)
       }
     })()
     return { rest }
