@@ -15,7 +15,7 @@ import { CaseFolder } from '../../electron/core/case/caseFolder'
 import { acquireEvidence } from '../../electron/core/case/intake'
 import { runFfmpeg } from '../../electron/core/media/ffmpegRunner'
 import { outputTsOffset, segmentJob, splitFragmentedMp4 } from '../../electron/core/media/hlsPlan'
-import { MediaServer, planFor } from '../../electron/core/media/mediaServer'
+import { MediaServer, planFor, planKeyFor } from '../../electron/core/media/mediaServer'
 import { checkAgainstProbe, initSegment, mediaSegment, readSampleTable } from '../../electron/core/media/mp4Fragmenter'
 import { probeVideo } from '../../electron/core/media/probe'
 import { importVideoEvidence, type VideoImportOutcome } from '../../electron/core/media/videoStore'
@@ -53,7 +53,7 @@ export async function benchVideo(work: string): Promise<BenchResult> {
     settings: () => ({ ffmpegPath: FFMPEG, ffprobePath: FFPROBE, examinerName: 'bench' }),
     exclusive: (w) => w()
   })
-  const base = (o: VideoImportOutcome): string => `/media/hls/${o.file!.sha256}/${o.file!.playback === 'remux' ? 'remux-4' : 'transcode-2'}`
+  const base = (o: VideoImportOutcome): string => `/media/hls/${o.file!.sha256}/${o.file!.playback === 'remux' ? planKeyFor('remux') : 'transcode-2'}`
   const get = async (path: string): Promise<void> => {
     const r = await server.handle('GET', path, undefined)
     if (r.status !== 200) throw new Error(`${path}: ${r.status}`)

@@ -21,6 +21,7 @@ import { chromium, type Page } from '@playwright/test'
 import { startHost } from '../e2e/webHostProcess'
 import { decodeFrameCode, frameCodeFilters } from '../helpers/frameCode'
 import type { BenchResult } from './benchUtil'
+import { planKeyFor, REMUX_NEIGHBOURS_AFTER, REMUX_NEIGHBOURS_BEFORE, REMUX_SEGMENT_S, TRANSCODE_SEGMENT_S } from '../../electron/core/media/mediaServer'
 
 const ROOT = join(__dirname, '..', '..')
 const FFMPEG = process.env.IWB_TEST_FFMPEG ?? '/usr/bin/ffmpeg'
@@ -37,9 +38,10 @@ const GOAL_MS = { h264: 300, hevc: 1500 } as const
 const HEVC_INSTANTS_S = [55.31, 46.87, 38.45, 29.03, 20.61, 12.19, 3.77]
 /**
  * H.264: the camera has four copies of the clip back to back (60 s files). Seconds from the
- * first file's start, latest first, at least 24 s apart: a remux run also makes the 2
- * segments before and 3 after the one asked for (4 s each), so each instant is a segment
- * whose neighbourhood was never derived (checked on disk before each jump). After each,
+ * first file's start, latest first, at least 23 s apart: a remux run also makes the
+ * REMUX_NEIGHBOURS_BEFORE segments before and REMUX_NEIGHBOURS_AFTER after the one asked for
+ * (3 and 5 of 2 s), so each instant is a segment whose neighbourhood was never derived
+ * (checked on disk before each jump). After each,
  * "Back 5 seconds" is pressed: a near jump, into the neighbours that jump made.
  */
 const H264_COLD_S = [115.31, 91.03, 67.77, 55.31, 31.03, 7.77]
@@ -274,13 +276,13 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
   })
   const measures: Measure[] = []
-  const segDir = (clip: BenchClip, file: BenchFile): string => join(caseDir, 'derived', 'hls', file.sha256, clip.codec === 'h264' ? 'remux-4' : 'transcode-2')
+  const segDir = (clip: BenchClip, file: BenchFile): string => join(caseDir, 'derived', 'hls', file.sha256, clip.codec === 'h264' ? planKeyFor('remux') : planKeyFor('transcode'))
   /** Segments (H.264: the one at `us` and the neighbours a run would make) already on disk. */
   const madeAround = (clip: BenchClip, us: number, wholeNeighbourhood: boolean): number => {
     const { file, inFileS } = frameAt(clip, us)
-    const segS = clip.codec === 'h264' ? 4 : 2
+    const segS = clip.codec === 'h264' ? REMUX_SEGMENT_S : TRANSCODE_SEGMENT_S
     const k = Math.floor(inFileS / segS)
-    const ks = clip.codec === 'h264' && wholeNeighbourhood ? [k - 2, k - 1, k, k + 1, k + 2, k + 3] : [k]
+    const ks = clip.codec === 'h264' && wholeNeighbourhood ? Array.from({ length: REMUX_NEIGHBOURS_BEFORE + 1 + REMUX_NEIGHBOURS_AFTER }, (_, i) => k - REMUX_NEIGHBOURS_BEFORE + i) : [k]
     return ks.filter((i) => existsSync(join(segDir(clip, file), `seg${i}.m4s`))).length
   }
   try {

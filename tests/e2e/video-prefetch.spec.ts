@@ -11,6 +11,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { numberedClip } from './videoClips'
 import { frameShown } from './videoPage'
 import { startHost, type RunningHost } from './webHostProcess'
+import { planKeyFor, REMUX_NEIGHBOURS_AFTER, REMUX_SEGMENT_S } from '../../electron/core/media/mediaServer'
 
 const ROOT = join(__dirname, '..', '..')
 const SAMPLES = join(ROOT, '..', 'shared', 'samples')
@@ -42,11 +43,11 @@ test.afterAll(async () => {
   await host.stop()
 })
 
-/** Whether the remuxed segment holding `us` (4 s segments; keyframes every second) is on disk. */
+/** Whether the remuxed segment holding `us` (REMUX_SEGMENT_S segments; keyframes every second) is on disk. */
 function segmentMade(us: number): boolean {
   const file = us < START_US + 60_000_000 ? 0 : 1
-  const k = Math.floor((us - START_US - file * 60_000_000) / 4_000_000)
-  return existsSync(join(caseDir, 'derived', 'hls', sha[file]!, 'remux-4', `seg${k}.m4s`))
+  const k = Math.floor((us - START_US - file * 60_000_000) / (REMUX_SEGMENT_S * 1_000_000))
+  return existsSync(join(caseDir, 'derived', 'hls', sha[file]!, planKeyFor('remux'), `seg${k}.m4s`))
 }
 
 async function openGrid(page: Page, prefetch: boolean) {
@@ -68,9 +69,13 @@ test('off: only the jumped-to segment and its neighbours are made', async ({ pag
   await go(us)
   expect(await frameShown(page, 'Hall', us)).toBe(75)
   await page.waitForTimeout(2000)
-  // Segment 0 and the 3 after it (the run's neighbourhood), nothing 30 s on.
-  expect([0, 4, 8, 12].map((s) => segmentMade(us + s * 1_000_000))).toEqual([true, true, true, true])
-  expect([segmentMade(us + 16_000_000), segmentMade(us + 30_000_000), segmentMade(START_US + 60_000_000)]).toEqual([false, false, false])
+  // The segment and its run's neighbourhood (those before it down to the file's start, and
+  // REMUX_NEIGHBOURS_AFTER after), nothing further on, 30 s on or in the next file.
+  const k = Math.floor(3 / REMUX_SEGMENT_S)
+  const neighbourhood = Array.from({ length: k + 1 + REMUX_NEIGHBOURS_AFTER }, (_, i) => START_US + i * REMUX_SEGMENT_S * 1_000_000)
+  expect(neighbourhood.map(segmentMade)).toEqual(neighbourhood.map(() => true))
+  const past = START_US + (k + 1 + REMUX_NEIGHBOURS_AFTER) * REMUX_SEGMENT_S * 1_000_000
+  expect([segmentMade(past), segmentMade(us + 30_000_000), segmentMade(START_US + 60_000_000)]).toEqual([false, false, false])
 })
 
 test('on: at rest, ±30 s and the next file are made ahead; the jumps there land on the exact frame', async ({ page }) => {

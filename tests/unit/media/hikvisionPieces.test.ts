@@ -17,7 +17,7 @@ import { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { listCustody } from '../../../electron/core/case/custody'
 import { evidenceById } from '../../../electron/core/case/evidence'
 import { acquireEvidence } from '../../../electron/core/case/intake'
-import { mediaBodyBytes, type MediaServer, type MediaResponse } from '../../../electron/core/media/mediaServer'
+import { mediaBodyBytes, type MediaServer, type MediaResponse, planKeyFor, REMUX_SEGMENT_S } from '../../../electron/core/media/mediaServer'
 import { cutHikvisionPieces, findCardIndex } from '../../../electron/core/media/hikvisionPieces'
 import { buildTrack, footageAt } from '../../../electron/core/media/placement/tracks'
 import { getCamera, importVideoEvidence, listCameras, placeFile, updateCamera, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
@@ -78,7 +78,7 @@ const pieceFiles = (cam: CameraInfo): VideoFileInfo[] => cam.files.filter((f) =>
 
 /** Decodes every frame of one HLS segment (init + media) through the case's media server. */
 async function hlsFrames(file: VideoFileInfo, seg: number): Promise<(number | null)[]> {
-  const base = `/media/hls/${file.sha256}/${file.playback === 'remux' ? 'remux-4' : 'transcode-2'}`
+  const base = `/media/hls/${file.sha256}/${file.playback === 'remux' ? planKeyFor('remux') : 'transcode-2'}`
   const init = await body(await server.handle('GET', `${base}/init.mp4`, undefined))
   const media = await body(await server.handle('GET', `${base}/seg${seg}.m4s`, undefined))
   return segmentFrameNumbers(init, media, join(tmp.path, `${file.sha256.slice(0, 8)}-seg${seg}.mp4`), undefined, tools)
@@ -149,10 +149,11 @@ describe('a hiv file with its card index: one piece per recording, each at its o
   it('the HLS playlist of a piece starts at its wall-clock start and its frames are the ones recorded then', async () => {
     const pieces = pieceFiles(getCamera(folder.db, outcome.file!.cameraId))
     const third = pieces[2]!
-    const playlist = (await body(await server.handle('GET', `/media/hls/${third.sha256}/${third.playback === 'remux' ? 'remux-4' : 'transcode-2'}/index.m3u8`, undefined))).toString()
+    const playlist = (await body(await server.handle('GET', `/media/hls/${third.sha256}/${third.playback === 'remux' ? planKeyFor('remux') : 'transcode-2'}/index.m3u8`, undefined))).toString()
     expect(playlist).toContain(`#EXT-X-PROGRAM-DATE-TIME:${new Date((third.startUs!) / 1000).toISOString()}`)
-    // 4 s with a keyframe each second: one segment; its frames are 200..299 in order.
-    const frames = await hlsFrames(third, 0)
+    // 4 s with a keyframe each second, in segments of REMUX_SEGMENT_S: together its frames are 200..299 in order.
+    const frames: (number | null)[] = []
+    for (let i = 0; i < 4 / REMUX_SEGMENT_S; i++) frames.push(...(await hlsFrames(third, i)))
     expect(frames).toHaveLength(100)
     expect(frames[0]).toBe(200)
     expect(frames[60]).toBe(260)

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { listCustody } from '../../../electron/core/case/custody'
 import { acquireEvidence } from '../../../electron/core/case/intake'
-import { mediaBodyBytes, MediaServer, parseRange, type MediaResponse } from '../../../electron/core/media/mediaServer'
+import { mediaBodyBytes, MediaServer, parseRange, type MediaResponse, planKeyFor, REMUX_SEGMENT_S } from '../../../electron/core/media/mediaServer'
 import { splitFragmentedMp4 } from '../../../electron/core/media/hlsPlan'
 import { FRAGMENTER_TOOL } from '../../../electron/core/media/mp4Fragmenter'
 import { importVideoEvidence, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
@@ -21,6 +21,12 @@ import { cachedClip, CLIP_CREATED, STANDARD_CLIPS, testMediaServer, testTools } 
 import { runFfmpeg } from '../../../electron/core/media/ffmpegRunner'
 import { writeFileSync } from 'node:fs'
 
+const REMUX = planKeyFor('remux')
+/** The 10 s H.264 clip (25 fps, a keyframe every second) in remuxed segments of REMUX_SEGMENT_S. */
+const PER_SEG = REMUX_SEGMENT_S * 25
+const SEGS = Math.ceil(10 / REMUX_SEGMENT_S)
+const segNames = (): string[] => Array.from({ length: SEGS }, (_, i) => `seg${i}.m4s`)
+
 const tools = testTools()
 const tmp = tempDir('iwb-media-server-')
 let folder: CaseFolder
@@ -29,7 +35,7 @@ let h264: VideoImportOutcome
 let hevc: VideoImportOutcome
 
 const body = async (r: MediaResponse): Promise<Buffer> => (await mediaBodyBytes(r.body)) ?? Buffer.alloc(0)
-const hlsBase = (o: VideoImportOutcome): string => `/media/hls/${o.file!.sha256}/${o.file!.playback === 'remux' ? 'remux-4' : 'transcode-2'}`
+const hlsBase = (o: VideoImportOutcome): string => `/media/hls/${o.file!.sha256}/${o.file!.playback === 'remux' ? REMUX : 'transcode-2'}`
 
 beforeAll(async () => {
   folder = CaseFolder.create(join(tmp.path, 'case'), { name: 'Media', examiner: 'Ana', timeZone: 'UTC' })
@@ -53,8 +59,8 @@ describe('playlists and segments', () => {
     const text = (await body(r)).toString()
     expect(text).toContain('#EXT-X-PLAYLIST-TYPE:VOD')
     expect(text).toContain(`#EXT-X-PROGRAM-DATE-TIME:${CLIP_CREATED.replace('.000000Z', '.000Z')}`)
-    // Keyframes every 1 s, segments of at least 4 s: 0–4, 4–8, 8–10.
-    expect(text.match(/seg\d+\.m4s/g)).toEqual(['seg0.m4s', 'seg1.m4s', 'seg2.m4s'])
+    // Keyframes every 1 s, segments of at least REMUX_SEGMENT_S (2 s: 0–2, 2–4, … 8–10).
+    expect(text.match(/seg\d+\.m4s/g)).toEqual(segNames())
     expect(server.stats.ffmpegRuns).toBe(0)
   })
 
@@ -69,22 +75,24 @@ describe('playlists and segments', () => {
     expect(init.status).toBe(200)
     const again = await server.handle('GET', `${hlsBase(h264)}/seg1.m4s`, undefined)
     expect(Buffer.compare(await body(again), await body(seg))).toBe(0)
-    // init and the neighbours (0 and 2: the whole 10 s clip) came with the segment: no other run
-    // (seg0, asked for while its write waits, is served once written; seg2 is then a cache hit)
-    const neighbours = [await server.handle('GET', `${hlsBase(h264)}/seg0.m4s`, undefined), await server.handle('GET', `${hlsBase(h264)}/seg2.m4s`, undefined)]
+    // init and the neighbours (the whole 10 s clip) came with the segment: no other run
+    // (seg0, asked for while its write waits, is served once written; the others are then cache hits)
+    const all = []
+    for (let i = 0; i < SEGS; i++) all.push(i === 1 ? seg : await server.handle('GET', `${hlsBase(h264)}/seg${i}.m4s`, undefined))
     expect([server.stats.fragmenterRuns, server.stats.ffmpegRuns]).toEqual([before + 1, ffmpeg])
-    expect(server.stats.cacheHits).toBeGreaterThanOrEqual(3)
+    expect(server.stats.cacheHits).toBeGreaterThanOrEqual(SEGS)
 
-    // init + each segment decode, each starts on its own first frame (4 s at 25 fps: 0, 100, 200)
-    // and holds exactly its frames (100, 100, 50): nothing lost or doubled at the cuts.
-    for (const [i, media] of [neighbours[0]!, seg, neighbours[1]!].entries()) {
+    // init + each segment decode, each starts on its own first frame (PER_SEG frames apart)
+    // and holds exactly its frames: nothing lost or doubled at the cuts.
+    for (const [i, media] of all.entries()) {
       const joined = join(tmp.path, `joined${i}.mp4`)
       writeFileSync(joined, Buffer.concat([await body(init), await body(media)]))
       const frames = await runFfmpeg({ ffmpegPath: tools.ffmpeg, input: { path: joined, demuxer: 'mov' }, output: { kind: 'stdout' }, outputArgs: ['-f', 'rawvideo', '-pix_fmt', 'rgba'], timeoutMs: 20_000 })
       const size = 320 * 240 * 4
-      expect(frames.stdout.length / size, `segment ${i}`).toBe(i === 2 ? 50 : 100)
-      expect(decodeFrameCode(frames.stdout.subarray(0, size), 320, 240).frame, `segment ${i}`).toBe(i * 100)
-      expect(decodeFrameCode(frames.stdout.subarray(frames.stdout.length - size), 320, 240).frame, `segment ${i}`).toBe(i === 2 ? 249 : i * 100 + 99)
+      const end = Math.min(250, (i + 1) * PER_SEG)
+      expect(frames.stdout.length / size, `segment ${i}`).toBe(end - i * PER_SEG)
+      expect(decodeFrameCode(frames.stdout.subarray(0, size), 320, 240).frame, `segment ${i}`).toBe(i * PER_SEG)
+      expect(decodeFrameCode(frames.stdout.subarray(frames.stdout.length - size), 320, 240).frame, `segment ${i}`).toBe(end - 1)
     }
   })
 
@@ -101,10 +109,10 @@ describe('playlists and segments', () => {
   it('records every derived file: hash, tool (ffmpeg version or the fragmenter), exact arguments, source; custody per file', async () => {
     await server.idle()
     const rows = folder.db.prepare('SELECT * FROM derived_media ORDER BY id').all() as { path: string; sha256: string; ffmpeg_version: string; args: string; source_sha256: string }[]
-    expect(rows.map((r) => r.path.split('/').slice(2).join('/')).sort()).toEqual(['remux-4/init.mp4', 'remux-4/seg0.m4s', 'remux-4/seg1.m4s', 'remux-4/seg2.m4s', 'transcode-2/init.mp4', 'transcode-2/seg0.m4s', 'transcode-2/seg1.m4s'])
+    expect(rows.map((r) => r.path.split('/').slice(2).join('/')).sort()).toEqual([`${REMUX}/init.mp4`, ...segNames().map((n) => `${REMUX}/${n}`), 'transcode-2/init.mp4', 'transcode-2/seg0.m4s', 'transcode-2/seg1.m4s'].sort())
     for (const r of rows) {
       expect(createHash('sha256').update(readFileSync(join(folder.layout.derived, r.path))).digest('hex')).toBe(r.sha256)
-      if (r.path.includes('/remux-4/')) {
+      if (r.path.includes(`/${REMUX}/`)) {
         // Made in-process from the MP4: the fragmenter, and what it copied (samples, time offset).
         expect(r.ffmpeg_version).toBe(FRAGMENTER_TOOL)
         expect(JSON.parse(r.args)).toEqual(expect.arrayContaining(['-source', `evidence/${h264.file!.sha256}`, ...(r.path.endsWith('.m4s') ? ['-samples', '-output_ts_offset'] : ['-init'])]))
@@ -113,10 +121,10 @@ describe('playlists and segments', () => {
         expect(JSON.parse(r.args)).toEqual(expect.arrayContaining(['-protocol_whitelist', 'file,pipe', '-format_whitelist']))
       }
     }
-    expect(JSON.parse(rows.find((r) => r.path.endsWith('remux-4/seg1.m4s'))!.args)).toEqual(expect.arrayContaining(['100+100', '10.000000']))
+    expect(JSON.parse(rows.find((r) => r.path.endsWith(`${REMUX}/seg1.m4s`))!.args)).toEqual(expect.arrayContaining([`${PER_SEG}+${PER_SEG}`, '10.000000']))
     const derived = listCustody(folder.db, 0, 10_000).filter((e) => e.action === 'media.derived')
-    expect(derived).toHaveLength(7)
-    expect(derived.find((e) => e.object.includes('/remux-4/'))!.details).toMatchObject({ tool: FRAGMENTER_TOOL, sourceSha256: h264.file!.sha256 })
+    expect(derived).toHaveLength(1 + SEGS + 3)
+    expect(derived.find((e) => e.object.includes(`/${REMUX}/`))!.details).toMatchObject({ tool: FRAGMENTER_TOOL, sourceSha256: h264.file!.sha256 })
     expect(derived.find((e) => e.object.includes('/transcode-2/'))!.details).toMatchObject({ ffmpegVersion: expect.stringMatching(/^ffmpeg version/), sourceSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
   })
 
@@ -171,24 +179,24 @@ describe('HTTP semantics and confinement', () => {
     mkdirSync(join(folder.layout.derived, 'stills'), { recursive: true })
     symlinkSync('/etc/passwd', join(folder.layout.derived, 'stills', 'evil.png'))
     // seg0 was made with seg1's neighbours: replace it by a symlink out of derived/.
-    unlinkSync(join(folder.layout.derived, 'hls', sha, 'remux-4', 'seg0.m4s'))
-    symlinkSync(folder.layout.db, join(folder.layout.derived, 'hls', sha, 'remux-4', 'seg0.m4s'))
+    unlinkSync(join(folder.layout.derived, 'hls', sha, REMUX, 'seg0.m4s'))
+    symlinkSync(folder.layout.db, join(folder.layout.derived, 'hls', sha, REMUX, 'seg0.m4s'))
     for (const path of [
       '/media/hls/../../case.db',
-      `/media/hls/${sha}/remux-4/..%2F..%2F..%2Fcase.db`,
-      `/media/hls/${sha}/remux-4/%2e%2e`,
+      `/media/hls/${sha}/${REMUX}/..%2F..%2F..%2Fcase.db`,
+      `/media/hls/${sha}/${REMUX}/%2e%2e`,
       `/media/hls/${sha}/transcode-2/seg0.m4s`, // not this file's plan
-      `/media/hls/${sha}/remux-4/seg99.m4s`,
-      `/media/hls/${sha}/remux-4/index.m3u8.bak`,
-      `/media/hls/${'0'.repeat(64)}/remux-4/index.m3u8`,
+      `/media/hls/${sha}/${REMUX}/seg99.m4s`,
+      `/media/hls/${sha}/${REMUX}/index.m3u8.bak`,
+      `/media/hls/${'0'.repeat(64)}/${REMUX}/index.m3u8`,
       '/media/stills/evil.png', // symlink to /etc/passwd
-      `/media/hls/${sha}/remux-4/seg0.m4s`, // symlink to case.db: exists, so no ffmpeg run either
+      `/media/hls/${sha}/${REMUX}/seg0.m4s`, // symlink to case.db: exists, so no ffmpeg run either
       '/media/evidence/' + sha,
       '/media/stills/%2e%2e%2fcase.db'
     ]) {
       const r = await server.handle('GET', path, undefined)
       expect(r.status, path).toBe(404)
     }
-    expect((await server.handle('POST', `/media/hls/${sha}/remux-4/index.m3u8`, undefined)).status).toBe(405)
+    expect((await server.handle('POST', `/media/hls/${sha}/${REMUX}/index.m3u8`, undefined)).status).toBe(405)
   })
 })

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { acquireEvidence } from '../../../electron/core/case/intake'
-import { mediaBodyBytes, MediaServer, REMUX_NEIGHBOURS_AFTER, REMUX_NEIGHBOURS_BEFORE, type MediaResponse } from '../../../electron/core/media/mediaServer'
+import { mediaBodyBytes, MediaServer, REMUX_NEIGHBOURS_AFTER, REMUX_NEIGHBOURS_BEFORE, REMUX_SEGMENT_S, type MediaResponse, planKeyFor } from '../../../electron/core/media/mediaServer'
 import { importVideoEvidence, type VideoImportOutcome } from '../../../electron/core/media/videoStore'
 import { tempDir } from '../../helpers/tmp'
 import { cachedClip, segmentFrameNumbers, testMediaServer, testTools, type ClipContainer } from '../../helpers/videoFixtures'
@@ -18,17 +18,20 @@ let folder: CaseFolder
 let server: MediaServer
 
 const body = async (r: MediaResponse): Promise<Buffer> => (await mediaBodyBytes(r.body)) ?? Buffer.alloc(0)
-const base = (o: VideoImportOutcome): string => `/media/hls/${o.file!.sha256}/remux-4`
-const made = (o: VideoImportOutcome, i: number): boolean => existsSync(join(folder.layout.derived, 'hls', o.file!.sha256, 'remux-4', `seg${i}.m4s`))
+const base = (o: VideoImportOutcome): string => `/media/hls/${o.file!.sha256}/${planKeyFor('remux')}`
+const made = (o: VideoImportOutcome, i: number): boolean => existsSync(join(folder.layout.derived, 'hls', o.file!.sha256, planKeyFor('remux'), `seg${i}.m4s`))
 
 async function add(container: ClipContainer, start: string, seconds = 40): Promise<VideoImportOutcome> {
-  // 40 s of H.264 at 25 fps, a keyframe every second: ten 4 s segments of 100 packets.
+  // 40 s of H.264 at 25 fps, a keyframe every second: segments of REMUX_SEGMENT_S (PER_SEG packets).
   const clip = await cachedClip({ codec: 'h264', container, seconds })
   const a = await acquireEvidence(folder, { path: clip.path }, { examiner: 'Ana' })
   const o = await importVideoEvidence(folder, a.evidence!.id, { examiner: 'Ana', tools, caseZone: 'UTC', camera: `Cam ${container}`, start })
   expect(o.file!.playback).toBe('remux')
   return o
 }
+
+const PER_SEG = REMUX_SEGMENT_S * 25
+const SEGS = 40 / REMUX_SEGMENT_S
 
 /** Segment-making runs of either kind: ffmpeg's, or the in-process MP4 fragmenter's. */
 const segmentRuns = (): number => server.stats.ffmpegRuns + server.stats.fragmenterRuns
@@ -62,11 +65,11 @@ describe('remux neighbourhoods', () => {
       await server.idle() // the neighbours are written after the segment asked for is answered
       const from = 5 - REMUX_NEIGHBOURS_BEFORE
       const to = 5 + REMUX_NEIGHBOURS_AFTER
-      for (let i = 0; i < 10; i++) expect(made(o, i), `seg${i}`).toBe(i >= from && i <= to)
+      for (let i = 0; i < SEGS; i++) expect(made(o, i), `seg${i}`).toBe(i >= from && i <= to)
       const init = await body(await server.handle('GET', `${base(o)}/init.mp4`, undefined))
       for (let i = from; i <= to; i++) {
         const frames = await framesOf(init, await body(await server.handle('GET', `${base(o)}/seg${i}.m4s`, undefined)), `${container}-${i}.mp4`)
-        expect(frames, `${container} seg${i}`).toEqual(Array.from({ length: 100 }, (_, k) => i * 100 + k))
+        expect(frames, `${container} seg${i}`).toEqual(Array.from({ length: PER_SEG }, (_, k) => i * PER_SEG + k))
       }
       expect(segmentRuns()).toBe(before + 1)
 
@@ -74,7 +77,7 @@ describe('remux neighbourhoods', () => {
       await server.handle('GET', `${base(o)}/seg${to + 1}.m4s`, undefined)
       await server.idle()
       expect(segmentRuns()).toBe(before + 2)
-      expect([made(o, from - 1), made(o, 9)]).toEqual([false, true])
+      expect([made(o, from - 1), made(o, to + 1 + REMUX_NEIGHBOURS_AFTER)]).toEqual([false, true])
     })
   }
 })
@@ -94,15 +97,17 @@ describe('prefetch (HEAD)', () => {
     expect((await played).status).toBe(200)
     expect(server.stats.backgroundRuns).toBe(runs + 1)
     await server.idle()
-    for (const i of [0, 1, 2, 3, 4]) expect(made(o, i), `seg${i}`).toBe(true)
+    for (let i = 0; i <= 1 + REMUX_NEIGHBOURS_AFTER; i++) expect(made(o, i), `seg${i}`).toBe(true)
     // Once it is over, the next prefetch runs; one of a made segment costs nothing.
     const made2 = segmentRuns()
     expect((await server.handle('HEAD', `${base(o)}/seg2.m4s`, undefined)).status).toBe(200)
     expect(segmentRuns()).toBe(made2)
-    expect((await server.handle('HEAD', `${base(o)}/seg5.m4s`, undefined)).status).toBe(200)
+    const next = 36 / REMUX_SEGMENT_S - 2 // past what the two runs made
+    expect(made(o, next)).toBe(false)
+    expect((await server.handle('HEAD', `${base(o)}/seg${next}.m4s`, undefined)).status).toBe(200)
     expect(server.stats.backgroundRuns).toBe(runs + 2)
-    expect(made(o, 5)).toBe(true)
+    expect(made(o, next)).toBe(true)
     await server.idle()
-    expect(made(o, 8)).toBe(true)
+    expect(made(o, next + 1)).toBe(true)
   })
 })

@@ -11,7 +11,7 @@ import { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { runFfmpeg } from '../../../electron/core/media/ffmpegRunner'
 import { outputTsOffset, segmentJob, splitFragmentedMp4, splitSegments, type HlsPlan } from '../../../electron/core/media/hlsPlan'
-import { mediaBodyBytes, planFor } from '../../../electron/core/media/mediaServer'
+import { mediaBodyBytes, planFor, planKeyFor, REMUX_SEGMENT_S } from '../../../electron/core/media/mediaServer'
 import { checkAgainstProbe, initSegment, mediaSegment, Mp4Refused, readSampleTable, type SampleTable } from '../../../electron/core/media/mp4Fragmenter'
 import { probeVideo, type VideoProbe } from '../../../electron/core/media/probe'
 import { importVideoEvidence } from '../../../electron/core/media/videoStore'
@@ -228,7 +228,7 @@ describe('the media server falls back to ffmpeg, with the reason', () => {
       const a = await acquireEvidence(folder, { path }, { examiner: 'Ana' })
       const o = await importVideoEvidence(folder, a.evidence!.id, { examiner: 'Ana', tools, caseZone: 'UTC', camera: 'Cam', start: '2024-03-05T10:00:00Z' })
       expect(o.file!.playback).toBe('remux')
-      const base = `/media/hls/${o.file!.sha256}/remux-4`
+      const base = `/media/hls/${o.file!.sha256}/${planKeyFor('remux')}`
       const seg = await server.handle('GET', `${base}/seg1.m4s`, undefined)
       expect(seg.status).toBe(200)
       expect(server.stats.ffmpegRuns).toBe(1)
@@ -236,7 +236,8 @@ describe('the media server falls back to ffmpeg, with the reason', () => {
       expect(server.stats.fragmenterRefused).toEqual({ 'edit-list': 1 })
       const init = (await mediaBodyBytes((await server.handle('GET', `${base}/init.mp4`, undefined)).body))!
       const numbers = await segmentFrameNumbers(init, (await mediaBodyBytes(seg.body))!, join(tmp.path, 'served.mp4'))
-      expect(numbers).toEqual(Array.from({ length: 100 }, (_, k) => 100 + k))
+      const perSegment = REMUX_SEGMENT_S * 25 // a keyframe every second: segment 1 is the second REMUX_SEGMENT_S
+      expect(numbers).toEqual(Array.from({ length: perSegment }, (_, k) => perSegment + k))
       await server.idle()
       const row = folder.db.prepare("SELECT ffmpeg_version FROM derived_media WHERE path LIKE '%seg1.m4s'").get() as { ffmpeg_version: string }
       expect(row.ffmpeg_version).toMatch(/^ffmpeg version /)

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CaseFolder } from '../../../electron/core/case/caseFolder'
 import { acquireEvidence } from '../../../electron/core/case/intake'
 import { runFfmpeg } from '../../../electron/core/media/ffmpegRunner'
-import { mediaBodyBytes, type MediaServer, type MediaResponse } from '../../../electron/core/media/mediaServer'
+import { mediaBodyBytes, type MediaServer, type MediaResponse, planKeyFor, REMUX_SEGMENT_S } from '../../../electron/core/media/mediaServer'
 import { importVideoEvidence } from '../../../electron/core/media/videoStore'
 import { tempDir } from '../../helpers/tmp'
 import { cachedClip, segmentFrameNumbers, testMediaServer, testTools } from '../../helpers/videoFixtures'
@@ -57,10 +57,10 @@ describe('a remuxed segment starts on its own keyframe', () => {
       const a = await acquireEvidence(folder, { path }, { examiner: 'Ana' })
       const o = await importVideoEvidence(folder, a.evidence!.id, { examiner: 'Ana', tools, caseZone: 'UTC', camera: `Cam ${ext} ${hour}`, start: `2024-03-05T${hour}:00:00Z` })
       expect(o.file!.playback).toBe('remux')
-      const base = `/media/hls/${o.file!.sha256}/remux-4`
+      const base = `/media/hls/${o.file!.sha256}/${planKeyFor('remux')}`
       const playlist = (await body(await server.handle('GET', `${base}/index.m3u8`, undefined))).toString('utf8')
       const count = playlist.split('\n').filter((l) => /^seg\d+\.m4s$/.test(l)).length
-      expect(count, "40 s cut at keyframes into 4 s segments").toBe(10)
+      expect(count, `40 s cut at keyframes into ${REMUX_SEGMENT_S} s segments`).toBe(40 / REMUX_SEGMENT_S)
       // The middle segment first (a cold jump, as the player makes it), then all in order.
       const order = [Math.floor(count / 2), ...Array.from({ length: count }, (_, i) => i).filter((i) => i !== Math.floor(count / 2))]
       const framesBySegment = new Map<number, (number | null)[]>()
