@@ -41,10 +41,11 @@ const HEVC_INSTANTS_S = [55.31, 46.87, 38.45, 29.03, 20.61, 12.19, 3.77]
  * first file's start, latest first, at least 23 s apart: a remux run also makes the
  * REMUX_NEIGHBOURS_BEFORE segments before and REMUX_NEIGHBOURS_AFTER after the one asked for
  * (3 and 5 of 2 s), so each instant is a segment whose neighbourhood was never derived
- * (checked on disk before each jump). After each,
+ * (checked on disk before each jump). None is in the first 12 s of the first file: the grid,
+ * opened with the cursor before all footage, loads that file's start out of sight. After each,
  * "Back 5 seconds" is pressed: a near jump, into the neighbours that jump made.
  */
-const H264_COLD_S = [115.31, 91.03, 67.77, 55.31, 31.03, 7.77]
+const H264_COLD_S = [163.77, 115.31, 91.03, 67.77, 55.31, 31.03]
 /** With prefetching on, in the two later files: Go to the first (cold), then "Back 30 seconds" from each resting place. */
 const H264_PREFETCH_GO_S = 235.31
 const H264_PREFETCH_BACKS = 3

@@ -69,10 +69,11 @@ test('off: only the jumped-to segment and its neighbours are made', async ({ pag
   await go(us)
   expect(await frameShown(page, 'Hall', us)).toBe(75)
   await page.waitForTimeout(2000)
-  // The segment and its run's neighbourhood (those before it down to the file's start, and
-  // REMUX_NEIGHBOURS_AFTER after), nothing further on, 30 s on or in the next file.
+  // The segment and a run's neighbourhood (those before it down to the file's start, and
+  // after it — this run's, or the one that loaded the file's start out of sight when the grid
+  // opened with no footage at the cursor), nothing further on, 30 s on or in the next file.
   const k = Math.floor(3 / REMUX_SEGMENT_S)
-  const neighbourhood = Array.from({ length: k + 1 + REMUX_NEIGHBOURS_AFTER }, (_, i) => START_US + i * REMUX_SEGMENT_S * 1_000_000)
+  const neighbourhood = Array.from({ length: k + REMUX_NEIGHBOURS_AFTER }, (_, i) => START_US + i * REMUX_SEGMENT_S * 1_000_000)
   expect(neighbourhood.map(segmentMade)).toEqual(neighbourhood.map(() => true))
   const past = START_US + (k + 1 + REMUX_NEIGHBOURS_AFTER) * REMUX_SEGMENT_S * 1_000_000
   expect([segmentMade(past), segmentMade(us + 30_000_000), segmentMade(START_US + 60_000_000)]).toEqual([false, false, false])
