@@ -6,7 +6,7 @@
 // arguments (interleaved rounds). Goal: transcoding keeps up with 1× playback (ratio ≥ 1),
 // and a 30-minute 1080p HEVC file plays from any point without a stall. The browser's
 // "show instant T → frame painted" is videoPaintBench.ts (`npm run bench -- video-paint`).
-// `npm run bench -- video-fragmenter` (benchFragmenter): one remuxed 4 s 1080p segment made
+// `npm run bench -- video-fragmenter` (benchFragmenter): one remuxed 1080p segment (REMUX_SEGMENT_S) made
 // by the in-process MP4 fragmenter against ffmpeg's -c copy run for the same segment.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -15,7 +15,7 @@ import { CaseFolder } from '../../electron/core/case/caseFolder'
 import { acquireEvidence } from '../../electron/core/case/intake'
 import { runFfmpeg } from '../../electron/core/media/ffmpegRunner'
 import { outputTsOffset, segmentJob, splitFragmentedMp4 } from '../../electron/core/media/hlsPlan'
-import { MediaServer, planFor, planKeyFor } from '../../electron/core/media/mediaServer'
+import { MediaServer, planFor, planKeyFor, REMUX_SEGMENT_S } from '../../electron/core/media/mediaServer'
 import { checkAgainstProbe, initSegment, mediaSegment, readSampleTable } from '../../electron/core/media/mp4Fragmenter'
 import { probeVideo } from '../../electron/core/media/probe'
 import { importVideoEvidence, type VideoImportOutcome } from '../../electron/core/media/videoStore'
@@ -229,7 +229,7 @@ export async function benchFragmenter(work: string, sourcePath?: string): Promis
   }
   const ratio = median(ff) / median(cold)
   return {
-    name: 'one 4 s 1080p H.264 remux segment: in-process MP4 fragmenter vs an ffmpeg -c copy run (wall-time ratio, cold)',
+    name: `one ${REMUX_SEGMENT_S} s 1080p H.264 remux segment: in-process MP4 fragmenter vs an ffmpeg -c copy run (wall-time ratio, cold)`,
     goal: 'ratio ≥ 5 (no ffmpeg start on a jump)',
     ratio,
     pass: ratio >= 5,
