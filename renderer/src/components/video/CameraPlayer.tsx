@@ -113,7 +113,9 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
   // out of sight: the first jump into any file then hands on its MediaSource (and finds
   // Chromium's decoder and hls.js warm) instead of setting them up (measured: the first jump
   // after the grid opens took 0.8 s, later ones 0.2–0.3 s).
-  const standby = !file && loadedId === null && state.timeUs !== null ? nearestFile(camera, state.timeUs) : null
+  // Remuxed files only: out of sight, a transcoded one would cost an ffmpeg transcode per camera.
+  const nearest = !file && loadedId === null && state.timeUs !== null ? nearestFile(camera, state.timeUs) : null
+  const standby = nearest?.playback === 'remux' ? nearest : null
   const toLoad = file ?? standby
 
   // Load the file covering the cursor (a new hls.js instance per file).
