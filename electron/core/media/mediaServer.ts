@@ -65,7 +65,10 @@ type DerivedProvenance = { ffmpegVersion: string; args: string[] } | { tool: str
 /** When a run's neighbours get written: `want()` (one is asked for) starts it at once. */
 interface NeighbourGate {
   wanted: boolean
-  want: () => void
+  /** Neighbours a player asked for while they waited: written first. */
+  early: number[]
+  /** Asks for the neighbours now (segment `i` first, when given). */
+  want: (i?: number) => void
 }
 
 export interface MediaTools extends MediaToolPaths {
@@ -331,7 +334,7 @@ export class MediaServer {
   private produce(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string, background = false): Promise<void> {
     const existing = this.inFlight.get(`${dir}#${index}`)
     if (existing) {
-      this.gates.get(`${dir}#${index}`)?.want()
+      this.gates.get(`${dir}#${index}`)?.want(index)
       return existing
     }
     const [from, to] = src.mode === 'remux' && NEIGHBOUR_DEMUXERS.includes(src.demuxer) ? this.neighbourhood(plan, index, dir) : [index, index]
@@ -347,7 +350,14 @@ export class MediaServer {
     // The segment asked for (and init.mp4) are written first and answered; the neighbours
     // after (hashing and writing 20 s of 1080p took ~0.1 s here). A source whose fragments do
     // not fall on the planned boundaries gets one segment per run, as before.
-    const gate: NeighbourGate = { wanted: background, want: () => void (gate.wanted = true) }
+    const gate: NeighbourGate = {
+      wanted: background,
+      early: [],
+      want: (i) => {
+        gate.wanted = true
+        if (i !== undefined) gate.early.push(i)
+      }
+    }
     const run = this.slot(() => this.makeRemuxRange(folder, src, plan, from, to, index, dir, gate))
     const asked = run.then(
       () => undefined,
@@ -362,7 +372,14 @@ export class MediaServer {
     void rest.finally(() => this.pending.delete(rest))
     for (let i = from; i <= to; i++) {
       if (i === index) continue
-      track(`${dir}#${i}`, rest)
+      // Each neighbour is answered once it is written, not once they all are.
+      track(
+        `${dir}#${i}`,
+        run.then(
+          (r) => r.written.get(i) ?? r.rest,
+          () => undefined
+        )
+      )
       this.gates.set(`${dir}#${i}`, gate)
     }
     void rest.finally(() => {
@@ -464,7 +481,16 @@ export class MediaServer {
    * split by fragment sample counts. Resolves once init.mp4 and segment `asked` are written;
    * `rest` once the other missing ones are.
    */
-  private async makeRemuxRange(folder: CaseFolder, src: MediaSource, plan: HlsPlan, from: number, to: number, asked: number, dir: string, gate: NeighbourGate): Promise<{ rest: Promise<void> }> {
+  private async makeRemuxRange(
+    folder: CaseFolder,
+    src: MediaSource,
+    plan: HlsPlan,
+    from: number,
+    to: number,
+    asked: number,
+    dir: string,
+    gate: NeighbourGate
+  ): Promise<{ rest: Promise<void>; written: Map<number, Promise<void>> }> {
     await mkdir(dir, { recursive: true })
     await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
     const table = await this.fragmenterTable(folder, src)
@@ -483,25 +509,43 @@ export class MediaServer {
     }
     if (!maker) maker = await this.ffmpegRangeMaker(folder, src, plan, from, to, dir, asked)
     const m = maker
+    // Those after first: playing on, stepping forward and hls.js's look-ahead ask for them next;
+    // one a player asks for meanwhile goes to the front.
+    const queue = [...Array.from({ length: to - asked }, (_, k) => asked + 1 + k), ...Array.from({ length: asked - from }, (_, k) => asked - 1 - k)]
+    const written = new Map<number, Promise<void>>()
+    const done = new Map<number, () => void>()
+    for (const i of queue) written.set(i, new Promise<void>((resolve) => done.set(i, resolve)))
+    const wantedEarly = (): void => {
+      for (const i of gate.early.splice(0)) {
+        const at = queue.indexOf(i)
+        if (at > 0) queue.unshift(...queue.splice(at, 1))
+      }
+    }
     const open = gate.wanted
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, NEIGHBOUR_WRITE_DELAY_MS)
-          gate.want = () => {
+          gate.want = (i) => {
             gate.wanted = true
+            if (i !== undefined) gate.early.push(i)
             clearTimeout(timer)
             resolve()
           }
         })
     const rest = (async () => {
       await open
-      // Those after first: playing on, stepping forward and hls.js's look-ahead ask for them next.
-      const order = [...Array.from({ length: to - asked }, (_, k) => asked + 1 + k), ...Array.from({ length: asked - from }, (_, k) => asked - 1 - k)]
-      for (const i of order) {
-        await m.segment(i).then((data) => this.writeDerived(folder, src, dir, `seg${i}.m4s`, data, { ...m.record('hls-segment', i), kind: 'hls-segment' })).catch(() => undefined)
+      for (;;) {
+        wantedEarly()
+        const i = queue.shift()
+        if (i === undefined) break
+        await m
+          .segment(i)
+          .then((data) => this.writeDerived(folder, src, dir, `seg${i}.m4s`, data, { ...m.record('hls-segment', i), kind: 'hls-segment' }))
+          .catch(() => undefined)
+        done.get(i)!()
       }
     })()
-    return { rest }
+    return { rest, written }
   }
 
   /** One -c copy run for segments `from`…`to`, split; writes init.mp4 and segment `asked`. */

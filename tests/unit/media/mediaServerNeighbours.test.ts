@@ -82,6 +82,25 @@ describe('remux neighbourhoods', () => {
   }
 })
 
+describe('a neighbour asked for while its run writes the others', () => {
+  it('is answered once it is written, first, not once the whole neighbourhood is', async () => {
+    const o = await add('mp4', '2024-03-05T14:00:00Z', 38) // another file: nothing made yet
+    const before = segmentRuns()
+    expect((await server.handle('GET', `${base(o)}/seg5.m4s`, undefined)).status).toBe(200)
+    const from = 5 - REMUX_NEIGHBOURS_BEFORE
+    const to = 5 + REMUX_NEIGHBOURS_AFTER
+    // The earliest neighbour, last in the run's order (those after go first): asked for at once.
+    const early = await server.handle('GET', `${base(o)}/seg${from}.m4s`, undefined)
+    expect(early.status).toBe(200)
+    expect(made(o, to)).toBe(false) // the farthest one is still to be written
+    const init = await body(await server.handle('GET', `${base(o)}/init.mp4`, undefined))
+    expect(await framesOf(init, await body(early), `early-${from}.mp4`)).toEqual(Array.from({ length: PER_SEG }, (_, k) => from * PER_SEG + k))
+    await server.idle()
+    for (let i = from; i <= to; i++) expect(made(o, i), `seg${i}`).toBe(true)
+    expect(segmentRuns()).toBe(before + 1)
+  })
+})
+
 describe('prefetch (HEAD)', () => {
   it('makes a neighbourhood in the background lane; a second prefetch meanwhile is refused, a player request is not', async () => {
     const o = await add('mp4', '2024-03-05T13:00:00Z', 36) // another file: nothing made yet
