@@ -477,6 +477,25 @@ export class MediaServer {
   }
 
   /**
+   * Writes init.mp4 and segment `index` with the MP4 fragmenter; the maker (for the neighbours)
+   * once done, null when the source is not the fragmenter's (refusals are counted).
+   */
+  private async fragmentInto(folder: CaseFolder, src: MediaSource, plan: HlsPlan, index: number, dir: string): Promise<SegmentMaker | null> {
+    const table = await this.fragmenterTable(folder, src)
+    if (!table) return null
+    const maker = this.fragmenterMaker(folder, src, plan, table)
+    const made = await maker.segment(index).catch((err: unknown) => {
+      if (!(err instanceof Mp4Refused)) throw err
+      this.refused(src, err)
+      return null
+    })
+    if (!made) return null
+    await this.writeDerived(folder, src, dir, 'init.mp4', maker.init, { ...maker.record('hls-init', index), kind: 'hls-init' })
+    await this.writeDerived(folder, src, dir, `seg${index}.m4s`, made, { ...maker.record('hls-segment', index), kind: 'hls-segment' })
+    return maker
+  }
+
+  /**
    * Segments `from`…`to`: by the fragmenter (each made when written), or one -c copy run
    * split by fragment sample counts. Resolves once init.mp4 and segment `asked` are written;
    * `rest` once the other missing ones are.
@@ -493,21 +512,7 @@ export class MediaServer {
   ): Promise<{ rest: Promise<void>; written: Map<number, Promise<void>> }> {
     await mkdir(dir, { recursive: true })
     await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
-    const table = await this.fragmenterTable(folder, src)
-    let maker: SegmentMaker | null = null
-    if (table) {
-      maker = this.fragmenterMaker(folder, src, plan, table)
-      const made = await maker.segment(asked).catch((err: unknown) => {
-        if (!(err instanceof Mp4Refused)) throw err
-        this.refused(src, err)
-        return null
-      })
-      if (made) {
-        await this.writeDerived(folder, src, dir, 'init.mp4', maker.init, { ...maker.record('hls-init', asked), kind: 'hls-init' })
-        await this.writeDerived(folder, src, dir, `seg${asked}.m4s`, made, { ...maker.record('hls-segment', asked), kind: 'hls-segment' })
-      } else maker = null
-    }
-    if (!maker) maker = await this.ffmpegRangeMaker(folder, src, plan, from, to, dir, asked)
+    const maker = (await this.fragmentInto(folder, src, plan, asked, dir)) ?? (await this.ffmpegRangeMaker(folder, src, plan, from, to, dir, asked))
     const m = maker
     // Those after first: playing on, stepping forward and hls.js's look-ahead ask for them next;
     // one a player asks for meanwhile goes to the front.
@@ -590,20 +595,7 @@ export class MediaServer {
     if ((await have(segPath)) && (await have(initPath))) return
     await mkdir(dir, { recursive: true })
     await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
-    const table = await this.fragmenterTable(folder, src)
-    if (table) {
-      const maker = this.fragmenterMaker(folder, src, plan, table)
-      const made = await maker.segment(index).catch((err: unknown) => {
-        if (!(err instanceof Mp4Refused)) throw err
-        this.refused(src, err)
-        return null
-      })
-      if (made) {
-        await this.writeDerived(folder, src, dir, 'init.mp4', maker.init, { ...maker.record('hls-init', index), kind: 'hls-init' })
-        await this.writeDerived(folder, src, dir, segName, made, { ...maker.record('hls-segment', index), kind: 'hls-segment' })
-        return
-      }
-    }
+    if (await this.fragmentInto(folder, src, plan, index, dir)) return
     const tools = await this.mediaTools()
     const job = segmentJob(plan, index, { path: folder.evidencePath(src.sha256), demuxer: src.demuxer })
     if (src.mode === 'transcode' && (src.demuxer === 'mov' || src.demuxer === 'matroska') && plan.segments[index]!.startS > plan.firstFrameS) {
