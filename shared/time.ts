@@ -47,25 +47,39 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
+let localZone: string | undefined
 /** The zone of the machine running this code, as an IANA name. */
 export function localTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+  localZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+  return localZone
+}
+
+// Building an Intl.DateTimeFormat costs far more than formatting with one (it loads the zone's
+// rules), and the timeline formats every label and the cursor on each move: one per zone.
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>()
+function wallClockFormat(zone: string): Intl.DateTimeFormat {
+  let f = wallClockFormats.get(zone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset'
+    })
+    wallClockFormats.set(zone, f)
+  }
+  return f
 }
 
 /** Formats a UTC instant as wall-clock text in a zone, with the zone's offset, for display. */
 export function formatInZone(us: MicrosUtc, zone: string): string {
   const d = new Date(Math.floor(us / 1000))
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset'
-  }).formatToParts(d)
+  const parts = wallClockFormat(zone).formatToParts(d)
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? ''
   const offset = get('timeZoneName').replace('GMT', '') || '+00:00'
   const millis = String(d.getUTCMilliseconds()).padStart(3, '0')

@@ -115,7 +115,12 @@ export const PlaylistInfo = z.object({
   startUs: Us,
   frameUs: z.number().positive(),
   durationUs: Us,
-  segments: z.number().int().positive()
+  segments: z.number().int().positive(),
+  /**
+   * The text served at `url`, given here so the player hands it to hls.js without another
+   * round trip (and the grid reads segment boundaries from it).
+   */
+  m3u8: z.string().max(16_000_000)
 })
 export type PlaylistInfo = z.infer<typeof PlaylistInfo>
 

@@ -53,7 +53,7 @@ const H264_FILES = 4
 /** A user looks at the frame before the next jump; the player keeps buffering (and the grid prefetching) meanwhile. */
 const DWELL_MS = 1000
 const TIMEOUT_MS = 20_000
-/** IWB_BENCH_TRACE=1 prints the /media/ requests of each instant (what the player asked for, and when). */
+/** IWB_BENCH_TRACE=1 prints, for each instant, the requests the page made (when asked, sent, first byte, done) and the video's media events. */
 const TRACE = process.env.IWB_BENCH_TRACE === '1'
 
 type Codec = 'h264' | 'hevc'
@@ -142,8 +142,11 @@ function instrument(decodeSource: string): void {
   canvas.width = 320
   canvas.height = 180
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!
+  const ev = ((window as unknown as { __events: string[] }).__events = [] as string[])
   for (const video of Array.from(document.querySelectorAll('video'))) {
     const camera = (video.getAttribute('aria-label') ?? '').replace(/^Video of /, '')
+    for (const type of ['seeking', 'seeked', 'loadstart', 'loadedmetadata', 'loadeddata', 'canplay', 'waiting', 'emptied', 'durationchange', 'progress', 'resize'])
+      video.addEventListener(type, () => ev.push(`${Math.round(performance.now() - w.__paint.t0)} ${camera} ${type} ct=${video.currentTime.toFixed(3)} rs=${video.readyState} buf=${Array.from({ length: video.buffered.length }, (_, i) => `${video.buffered.start(i).toFixed(2)}-${video.buffered.end(i).toFixed(2)}`).join(',')}`))
     const onFrame = (now: number, meta: VideoFrameCallbackMetadata): void => {
       ctx.drawImage(video, 0, 0, canvas.width, canvas.height)
       const frame = w.__decode(ctx.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height).frame
@@ -173,6 +176,9 @@ async function openGrid(page: Page, url: string, clips: BenchClip[]): Promise<vo
   const grid = page.getByRole('region', { name: 'Video' })
   for (const c of clips) await grid.getByRole('figure', { name: `Camera ${c.camera}` }).waitFor()
   await page.evaluate(instrument, decodeFrameCode.toString())
+  // Playwright builds its injected script in the page the first time it polls (~20 ms of the
+  // page's main thread): done here, so the first jump does not pay for the measuring.
+  await page.waitForFunction(() => document.querySelectorAll('video').length > 0, undefined, { polling: 50 })
   // A user reads the screen before typing a time: the first jump, like every later one, comes
   // a dwell after the grid is shown (without it the first jump also paid the grid's start-up
   // work: 0.36–0.73 s on 2026-11-26).
@@ -197,6 +203,7 @@ async function showInstant(page: Page, clip: BenchClip, us: number, button?: str
     const p = (window as unknown as { __paint: { t0: number; recs: unknown[] } }).__paint
     p.t0 = 0
     p.recs = []
+    ;(window as unknown as { __events: string[] }).__events.length = 0
     performance.clearResourceTimings()
   })
   await grid.getByRole('button', { name: button ?? 'Go', exact: true }).click()
@@ -235,8 +242,10 @@ async function showInstant(page: Page, clip: BenchClip, us: number, button?: str
   if (r.full !== n || last !== n) return { ms: null, problem: `ended on frame ${r.full} (canvas) / ${last} (last painted), not ${n}` }
   if (!r.t0) return { ms: null, problem: 'the jump was not seen (no submit or button click)' }
   if (TRACE) {
-    const media = await page.evaluate((t0) => performance.getEntriesByType('resource').filter((e) => e.name.includes('/media/')).map((e) => { const x = e as PerformanceResourceTiming; return `+${Math.round(x.startTime - t0)}…${Math.round(x.responseEnd - t0)} ms ${x.name.replace(/^.*\/media\/hls\/(.{8}).*\//, '$1…/')}` }), r.t0)
+    const media = await page.evaluate((t0) => performance.getEntriesByType('resource').filter((e) => !e.name.includes('/assets/')).map((e) => { const x = e as PerformanceResourceTiming; return `+${Math.round(x.startTime - t0)}…${Math.round(x.responseEnd - t0)} ms (connect ${Math.round(x.connectEnd - x.connectStart)}, request sent +${Math.round(x.requestStart - t0)}, first byte +${Math.round(x.responseStart - t0)}) ${x.name.replace(/^.*\/media\/hls\/(.{8}).*\//, '$1…/').replace(/^https?:\/\/[^/]+/, '')}` }), r.t0)
     for (const m of media) console.log(`       ${m}`)
+    const evs = await page.evaluate(() => (window as unknown as { __events: string[] }).__events)
+    for (const e of evs) if (e.includes(clip.camera)) console.log(`       ev +${e}`)
   }
   // The first painting of frame n from which it stayed on the screen.
   let i = r.recs.length - 1

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { numberedClip } from './videoClips'
+import { decodeFrameCode } from '../helpers/frameCode'
 import { frameShown } from './videoPage'
 import { startHost, type RunningHost } from './webHostProcess'
 import { planKeyFor, REMUX_NEIGHBOURS_AFTER, REMUX_SEGMENT_S } from '../../electron/core/media/mediaServer'
@@ -80,6 +81,11 @@ test('off: only the jumped-to segment and its neighbours are made', async ({ pag
 })
 
 test('on: at rest, ±30 s and the next file are made ahead; the jumps there land on the exact frame', async ({ page }) => {
+  // hls.js reads each playlist from the text video.playlist returned: no round trip for it.
+  const playlistFetches: string[] = []
+  page.on('request', (r) => {
+    if (r.url().includes('index.m3u8')) playlistFetches.push(r.url())
+  })
   const { grid, go } = await openGrid(page, true)
   const us = START_US + 50_120_000 // file 0, frame 1253; +30 s is in file 1
   expect(segmentMade(us + 30_000_000)).toBe(false)
@@ -99,4 +105,32 @@ test('on: at rest, ±30 s and the next file are made ahead; the jumps there land
   await grid.getByRole('button', { name: 'Back 30 seconds' }).click()
   await grid.getByRole('button', { name: 'Back 30 seconds' }).click()
   expect(await frameShown(page, 'Hall', us - 30_000_000)).toBe(1253 - 750)
+  expect(playlistFetches).toEqual([])
+})
+
+test('out of a gap, a camera is shown only once it holds the frame at the cursor, not the frame it held out of sight', async ({ page }) => {
+  // The grid opens with the cursor before all footage: "no footage", and file 0's start loaded out of sight.
+  const { go } = await openGrid(page, false)
+  const video = page.locator('video[aria-label="Video of Hall"]')
+  await expect(video).toBeHidden()
+  await expect(video).toHaveAttribute('data-file-id', /\d+/)
+  // The frame the video holds at each moment it is shown, read then (before it is painted).
+  await video.evaluate((el: HTMLVideoElement) => {
+    const shown: { w: number; h: number; data: number[] }[] = ((window as unknown as { __shown: unknown[] }).__shown = [] as { w: number; h: number; data: number[] }[])
+    new MutationObserver(() => {
+      if (el.hidden) return
+      const canvas = document.createElement('canvas')
+      canvas.width = el.videoWidth
+      canvas.height = el.videoHeight
+      const ctx = canvas.getContext('2d')!
+      ctx.drawImage(el, 0, 0)
+      shown.push({ w: canvas.width, h: canvas.height, data: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data) })
+    }).observe(el, { attributes: true, attributeFilter: ['hidden'] })
+  })
+  const us = START_US + 40_000_000 // file 0, frame 1000
+  await go(us)
+  expect(await frameShown(page, 'Hall', us)).toBe(1000)
+  await expect(video).toBeVisible()
+  const shown = await page.evaluate(() => (window as unknown as { __shown: { w: number; h: number; data: number[] }[] }).__shown)
+  expect(shown.map((p) => decodeFrameCode(p.data, p.w, p.h).frame)).toEqual([1000])
 })

@@ -82,8 +82,12 @@ describe('video calls', () => {
   it('place, playlist, calibrate', async () => {
     const placed = (await call('video.place', { fileId: 2, start: '2024-03-05T14:30:04Z', basis: 'camera-clock', reason: 'follows file 1' })) as { startUs: number }
     expect(placed.startUs).toBe(Date.parse('2024-03-05T14:30:04Z') * 1000)
-    const playlist = (await call('video.playlist', { fileId: 1 })) as { url: string; startUs: number; frameUs: number; mode: string }
+    const playlist = (await call('video.playlist', { fileId: 1 })) as { url: string; startUs: number; frameUs: number; mode: string; segments: number; m3u8: string }
     expect(playlist).toMatchObject({ mode: 'remux', startUs: Date.parse(CLIP_CREATED) * 1000, frameUs: 40_000 })
+    // The playlist text itself (what the player hands hls.js instead of fetching it): one EXTINF per segment, wall clock on the first.
+    expect(playlist.m3u8).toMatch(/^#EXTM3U\n/)
+    expect(playlist.m3u8.match(/^#EXTINF:/gm)).toHaveLength(playlist.segments)
+    expect(playlist.m3u8).toContain(`#EXT-X-PROGRAM-DATE-TIME:${new Date(playlist.startUs / 1000).toISOString()}`)
     expect(playlist.url).toMatch(new RegExp(`^/media/hls/[0-9a-f]{64}/${planKeyFor('remux')}/index\\.m3u8$`))
     const cal = (await call('video.calibrate', { fileId: 1, positionUs: 1_000_000, eventTime: '2024-03-05T14:30:00.500Z' })) as { newOffsetUs: number; camera: { files: { startUs: number }[] } }
     expect(cal.newOffsetUs).toBe(-500_000)

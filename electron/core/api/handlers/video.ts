@@ -145,7 +145,8 @@ export function videoHandlers(ctx: WorkbenchContext): AreaHandlers<typeof videoC
         startUs: row.start_us,
         frameUs: plan.frameDurationS * 1e6,
         durationUs: Math.round((last.endS - plan.firstFrameS) * 1e6),
-        segments: plan.segments.length
+        segments: plan.segments.length,
+        m3u8: plan.playlist
       }
     },
     'video.still': async ({ fileId, positionUs }) => {

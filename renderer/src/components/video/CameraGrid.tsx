@@ -8,7 +8,7 @@
 // a browser may drop frames or stall at 8× or 16×, the shared clock must not. When an event is picked in the event list, the grid shows the
 // cameras associated with its door (door_camera: confirmed or suggested).
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react'
-import type { CameraInfo, DoorCamera } from '@shared/contracts/video'
+import type { CameraInfo, DoorCamera, VideoFileInfo } from '@shared/contracts/video'
 import { isoToMicros } from '@shared/time'
 import { api } from '../../api/client'
 import { errorMessage } from '../ErrorBanner'
@@ -47,6 +47,18 @@ export function prefetchInstants(camera: CameraInfo, us: number): number[] {
     if (prev) out.push(prev.endUs! - 1)
   }
   return out
+}
+
+/** Playlist infos asked for ahead, per shown camera: the files nearest the cursor. */
+const PLAYLISTS_AROUND = 8
+
+/** The camera's placed files nearest `us` (the one holding it first), at most `n`. */
+export function filesAround(camera: CameraInfo, us: number, n: number): VideoFileInfo[] {
+  const gap = (f: VideoFileInfo): number => (us < f.startUs! ? f.startUs! - us : us >= f.endUs! ? us - f.endUs! + 1 : 0)
+  return camera.files
+    .filter((f) => f.startUs !== null && f.endUs !== null)
+    .sort((a, b) => gap(a) - gap(b))
+    .slice(0, n)
 }
 
 /** An event picked in the event list: its door decides which cameras are shown. */
@@ -159,7 +171,7 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
     const us = state.timeUs
     let cancelled = false
     const waitUntil = performance.now() + PREFETCH_WAIT_MAX_MS
-    const allShown = (): boolean => [...(gridRef.current?.querySelectorAll('video:not([hidden])') ?? [])].every((v) => (v as HTMLVideoElement).dataset.shownUs === String(us))
+    const allShown = (): boolean => [...(gridRef.current?.querySelectorAll('video[data-footage]') ?? [])].every((v) => (v as HTMLVideoElement).dataset.shownUs === String(us))
     let timer: ReturnType<typeof setTimeout>
     const start = (): void => {
       if (cancelled) return
@@ -188,6 +200,18 @@ export function CameraGrid(props: { onError?: (m: string) => void }) {
       clearTimeout(timer)
       cancelPrefetch(owner)
     }
+  }, [state.timeUs, state.rate, visibleKey, cameras])
+
+  // With the cursor at rest, the playlist infos of the files nearest it on each shown camera
+  // (whatever the prefetch switch: they make nothing on the server): a jump into one of them
+  // then starts with its segment request instead of two round trips for its playlist.
+  useEffect(() => {
+    if (state.rate !== 0 || state.timeUs === null) return
+    const us = state.timeUs
+    const timer = setTimeout(() => {
+      for (const camera of visible) for (const f of filesAround(camera, us, PLAYLISTS_AROUND)) playlistInfo(f.id).catch(() => undefined)
+    }, PREFETCH_AFTER_MS)
+    return () => clearTimeout(timer)
   }, [state.timeUs, state.rate, visibleKey, cameras])
 
   if (placed.length === 0) return null

@@ -1,11 +1,13 @@
 // What the camera players fetch before a jump needs it: each file's playlist info (one
-// `video.playlist` call per file, shared), its segment boundaries (index.m3u8), and —
-// remuxed H.264 only, where a run is a cheap -c copy — segments made ahead on the server
-// by a HEAD request (the server's prefetch lane: one run at a time; a HEAD for a segment
-// already made costs nothing). Prefetches run one at a time for the whole grid, newest
-// wishes first; a camera that closes or whose cursor moved cancels the ones it queued.
+// `video.playlist` call per file, shared; it carries the index.m3u8 text, which hls.js then
+// reads from memory and the grid reads segment boundaries from), and — remuxed H.264 only,
+// where a run is a cheap copy — segments made ahead on the server by a HEAD request (the
+// server's prefetch lane: one run at a time; a HEAD for a segment already made costs
+// nothing). Prefetches run one at a time for the whole grid, newest wishes first; a camera
+// that closes or whose cursor moved cancels the ones it queued.
 import type { PlaylistInfo } from '@shared/contracts/video'
 import { api } from '../../api/client'
+import { forgetPlaylistTexts, rememberPlaylistText } from './playlistLoader'
 
 const playlists = new Map<number, Promise<PlaylistInfo>>()
 
@@ -13,7 +15,12 @@ const playlists = new Map<number, Promise<PlaylistInfo>>()
 export function playlistInfo(fileId: number): Promise<PlaylistInfo> {
   let p = playlists.get(fileId)
   if (!p) {
-    p = api().call('video.playlist', { fileId })
+    p = api()
+      .call('video.playlist', { fileId })
+      .then((info) => {
+        rememberPlaylistText(info.url, info.m3u8)
+        return info
+      })
     playlists.set(fileId, p)
     p.catch(() => playlists.delete(fileId))
   }
@@ -25,38 +32,34 @@ export function forgetPlaylists(): void {
   playlists.clear()
   boundaries.clear()
   done.clear()
+  forgetPlaylistTexts()
 }
 
-const boundaries = new Map<string, Promise<number[]>>()
+const boundaries = new Map<string, number[]>()
 
 /** Start of each segment in seconds from the file's first frame, from the playlist's EXTINF lines. */
-function segmentStarts(url: string): Promise<number[]> {
-  let p = boundaries.get(url)
-  if (!p) {
-    p = fetch(url).then(async (r) => {
-      if (!r.ok) throw new Error(`playlist ${r.status}`)
-      const starts: number[] = []
-      let t = 0
-      for (const line of (await r.text()).split('\n')) {
-        const m = /^#EXTINF:([0-9.]+),/.exec(line)
-        if (m) {
-          starts.push(t)
-          t += Number(m[1])
-        }
+function segmentStarts(playlist: PlaylistInfo): number[] {
+  let starts = boundaries.get(playlist.url)
+  if (!starts) {
+    starts = []
+    let t = 0
+    for (const line of playlist.m3u8.split('\n')) {
+      const m = /^#EXTINF:([0-9.]+),/.exec(line)
+      if (m) {
+        starts.push(t)
+        t += Number(m[1])
       }
-      return starts
-    })
-    boundaries.set(url, p)
-    p.catch(() => boundaries.delete(url))
+    }
+    boundaries.set(playlist.url, starts)
   }
-  return p
+  return starts
 }
 
 /** The segment URL holding `us` in a file (null outside it). */
-export async function segmentUrlAt(playlist: PlaylistInfo, us: number): Promise<string | null> {
+export function segmentUrlAt(playlist: PlaylistInfo, us: number): string | null {
   const s = (us - playlist.startUs) / 1e6
   if (s < 0 || us >= playlist.startUs + playlist.durationUs) return null
-  const starts = await segmentStarts(playlist.url)
+  const starts = segmentStarts(playlist)
   let i = 0
   while (i + 1 < starts.length && starts[i + 1]! <= s + 1e-6) i++
   return playlist.url.replace(/index\.m3u8$/, `seg${i}.m4s`)
