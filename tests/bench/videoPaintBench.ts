@@ -246,6 +246,7 @@ async function showInstant(page: Page, clip: BenchClip, us: number, button?: str
     for (const m of media) console.log(`       ${m}`)
     const evs = await page.evaluate(() => (window as unknown as { __events: string[] }).__events)
     for (const e of evs) if (e.includes(clip.camera)) console.log(`       ev +${e}`)
+    console.log(`       painted: ${r.recs.map((x) => `${x.frame}@+${Math.round(x.edt - r.t0)}`).join(' ')}`)
   }
   // The first painting of frame n from which it stayed on the screen.
   let i = r.recs.length - 1
