@@ -185,6 +185,8 @@ test('30-second jumps land on the exact frame, or on "No footage at this time"',
   await expect(cursorTime).toContainText('2017-09-30T22:23:08.130')
   expect(await frameShown(page, 'Lobby', us)).toBe(53)
   expect(await frameShown(page, 'Door', us)).toBe(53)
+  // Back where it was before the gap: shown (no seek was needed to land there).
+  await expect(page.locator('video[aria-label="Video of Door"]')).toBeVisible()
   await expect(door.getByRole('note')).toHaveCount(0)
 
   // The keys: Ctrl+Shift+→ is +30 s, Shift+← is −5 s (focus off any field).

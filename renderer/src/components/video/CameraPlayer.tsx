@@ -253,7 +253,9 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
     lastSeek.current.at = performance.now()
     lastSeek.current.pending = us
     if (Math.abs(video.currentTime - target) < 1e-4 && exact && !video.seeking) {
+      // Already there (back from a gap to where it was): shown without a seek.
       video.dataset.shownUs = String(us)
+      setLanded(true)
       return
     }
     // A seek to this very time is under way (a fragment came in while it waited for data; or,
@@ -377,6 +379,12 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
       </figcaption>
       <div className="camera-frame">
         <video ref={videoRef} muted playsInline aria-label={`Video of ${camera.name}`} hidden={!file || !landed} data-footage={file ? '' : undefined} />
+        {file && !landed && (
+          // Shown only if the frame takes a while (CSS delay): a transcode, a slow disk.
+          <p className="no-footage loading-footage" role="note">
+            Loading {file.fileName}…
+          </p>
+        )}
         {!file && (
           <p className="no-footage" role="note">
             No footage at this time
