@@ -69,6 +69,8 @@ interface NeighbourGate {
   early: number[]
   /** Asks for the neighbours now (segment `i` first, when given). */
   want: (i?: number) => void
+  /** Set by a run waiting to write its neighbours: starts it. */
+  wake?: () => void
 }
 
 export interface MediaTools extends MediaToolPaths {
@@ -356,6 +358,7 @@ export class MediaServer {
       want: (i) => {
         gate.wanted = true
         if (i !== undefined) gate.early.push(i)
+        gate.wake?.()
       }
     }
     const run = this.slot(() => this.makeRemuxRange(folder, src, plan, from, to, index, dir, gate))
@@ -513,7 +516,6 @@ export class MediaServer {
     await mkdir(dir, { recursive: true })
     await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
     const maker = (await this.fragmentInto(folder, src, plan, asked, dir)) ?? (await this.ffmpegRangeMaker(folder, src, plan, from, to, dir, asked))
-    const m = maker
     // Those after first: playing on, stepping forward and hls.js's look-ahead ask for them next;
     // one a player asks for meanwhile goes to the front.
     const queue = [...Array.from({ length: to - asked }, (_, k) => asked + 1 + k), ...Array.from({ length: asked - from }, (_, k) => asked - 1 - k)]
@@ -530,9 +532,7 @@ export class MediaServer {
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, NEIGHBOUR_WRITE_DELAY_MS)
-          gate.want = (i) => {
-            gate.wanted = true
-            if (i !== undefined) gate.early.push(i)
+          gate.wake = () => {
             clearTimeout(timer)
             resolve()
           }
@@ -543,9 +543,9 @@ export class MediaServer {
         wantedEarly()
         const i = queue.shift()
         if (i === undefined) break
-        await m
+        await maker
           .segment(i)
-          .then((data) => this.writeDerived(folder, src, dir, `seg${i}.m4s`, data, { ...m.record('hls-segment', i), kind: 'hls-segment' }))
+          .then((data) => this.writeDerived(folder, src, dir, `seg${i}.m4s`, data, { ...maker.record('hls-segment', i), kind: 'hls-segment' }))
           .catch(() => undefined)
         done.get(i)!()
       }

@@ -8,12 +8,12 @@
 // a browser may drop frames or stall at 8× or 16×, the shared clock must not. When an event is picked in the event list, the grid shows the
 // cameras associated with its door (door_camera: confirmed or suggested).
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react'
-import type { CameraInfo, DoorCamera, VideoFileInfo } from '@shared/contracts/video'
+import type { CameraInfo, DoorCamera } from '@shared/contracts/video'
 import { isoToMicros } from '@shared/time'
 import { api } from '../../api/client'
 import { errorMessage } from '../ErrorBanner'
 import { cursor, RATES, useCursor } from '../../state/cursorStore'
-import { CameraPlayer, clockDriven, fileAt } from './CameraPlayer'
+import { CameraPlayer, clockDriven, fileAt, filesAround } from './CameraPlayer'
 import { cancelPrefetch, forgetPlaylists, playlistInfo, prefetchSegments, segmentUrlAt } from './mediaPrefetch'
 
 const MAX_CAMERAS = 4
@@ -51,15 +51,6 @@ export function prefetchInstants(camera: CameraInfo, us: number): number[] {
 
 /** Playlist infos asked for ahead, per shown camera: the files nearest the cursor. */
 const PLAYLISTS_AROUND = 8
-
-/** The camera's placed files nearest `us` (the one holding it first), at most `n`. */
-export function filesAround(camera: CameraInfo, us: number, n: number): VideoFileInfo[] {
-  const gap = (f: VideoFileInfo): number => (us < f.startUs! ? f.startUs! - us : us >= f.endUs! ? us - f.endUs! + 1 : 0)
-  return camera.files
-    .filter((f) => f.startUs !== null && f.endUs !== null)
-    .sort((a, b) => gap(a) - gap(b))
-    .slice(0, n)
-}
 
 /** An event picked in the event list: its door decides which cameras are shown. */
 export interface CameraFocus {

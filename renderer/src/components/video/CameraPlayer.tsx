@@ -13,7 +13,7 @@ import { api } from '../../api/client'
 import { errorMessage } from '../ErrorBanner'
 import { cursor, useCursor } from '../../state/cursorStore'
 import { playlistInfo } from './mediaPrefetch'
-import { HeldPlaylistLoader } from './playlistLoader'
+import { playlistLoaderHolding } from './playlistLoader'
 
 /** Seeks at most this often while the cursor is dragged: rapid seeks break hls.js parsing. */
 const SEEK_THROTTLE_MS = 120
@@ -64,16 +64,13 @@ function emptyBuffer(hls: Hls): Promise<boolean> {
   })
 }
 
-/** The placed file whose span is nearest `us` (for a camera with no footage there). */
-function nearestFile(camera: CameraInfo, us: number): VideoFileInfo | null {
-  let best: VideoFileInfo | null = null
-  let bestGap = Infinity
-  for (const f of camera.files) {
-    if (f.startUs === null || f.endUs === null) continue
-    const gap = us < f.startUs ? f.startUs - us : us - f.endUs
-    if (gap < bestGap) [best, bestGap] = [f, gap]
-  }
-  return best
+/** The camera's placed files nearest `us` (one holding it first), at most `n`. */
+export function filesAround(camera: CameraInfo, us: number, n: number): VideoFileInfo[] {
+  const gap = (f: VideoFileInfo): number => (us < f.startUs! ? f.startUs! - us : us >= f.endUs! ? us - f.endUs! + 1 : 0)
+  return camera.files
+    .filter((f) => f.startUs !== null && f.endUs !== null)
+    .sort((a, b) => gap(a) - gap(b))
+    .slice(0, n)
 }
 
 export function fileAt(camera: CameraInfo, us: number): VideoFileInfo | null {
@@ -115,7 +112,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
   // Chromium's decoder and hls.js warm) instead of setting them up (measured: the first jump
   // after the grid opens took 0.8 s, later ones 0.2–0.3 s).
   // Remuxed files only: out of sight, a transcoded one would cost an ffmpeg transcode per camera.
-  const nearest = !file && loadedId === null && state.timeUs !== null ? nearestFile(camera, state.timeUs) : null
+  const nearest = !file && loadedId === null && state.timeUs !== null ? (filesAround(camera, state.timeUs, 1)[0] ?? null) : null
   const standby = nearest?.playback === 'remux' ? nearest : null
   const toLoad = file ?? standby
 
@@ -169,7 +166,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
           const startPosition = at.timeUs !== null ? Math.max(0, (at.timeUs - playlist.startUs) / 1e6) : 0
           const ahead = at.rate > 0 ? PLAYING_BUFFER_S : PAUSED_BUFFER_S
           // pLoader: index.m3u8 from the text video.playlist returned, not another round trip.
-          const hls = new Hls({ pLoader: HeldPlaylistLoader, maxFragLookUpTolerance: 0, enableWorker: false, startFragPrefetch: true, startPosition, backBufferLength: 30, maxBufferLength: ahead, maxMaxBufferLength: at.rate > 0 ? Hls.DefaultConfig.maxMaxBufferLength : ahead })
+          const hls = new Hls({ pLoader: playlistLoaderHolding(playlist.url, playlist.m3u8), maxFragLookUpTolerance: 0, enableWorker: false, startFragPrefetch: true, startPosition, backBufferLength: 30, maxBufferLength: ahead, maxMaxBufferLength: at.rate > 0 ? Hls.DefaultConfig.maxMaxBufferLength : ahead })
           // A parsed fragment may move the media time of the frame wanted: seek again, paused only.
           hls.on(Hls.Events.FRAG_BUFFERED, (_e, data) => {
             const l = loadedRef.current

@@ -7,7 +7,6 @@
 // that closes or whose cursor moved cancels the ones it queued.
 import type { PlaylistInfo } from '@shared/contracts/video'
 import { api } from '../../api/client'
-import { forgetPlaylistTexts, rememberPlaylistText } from './playlistLoader'
 
 const playlists = new Map<number, Promise<PlaylistInfo>>()
 
@@ -15,12 +14,7 @@ const playlists = new Map<number, Promise<PlaylistInfo>>()
 export function playlistInfo(fileId: number): Promise<PlaylistInfo> {
   let p = playlists.get(fileId)
   if (!p) {
-    p = api()
-      .call('video.playlist', { fileId })
-      .then((info) => {
-        rememberPlaylistText(info.url, info.m3u8)
-        return info
-      })
+    p = api().call('video.playlist', { fileId })
     playlists.set(fileId, p)
     p.catch(() => playlists.delete(fileId))
   }
@@ -32,7 +26,6 @@ export function forgetPlaylists(): void {
   playlists.clear()
   boundaries.clear()
   done.clear()
-  forgetPlaylistTexts()
 }
 
 const boundaries = new Map<string, number[]>()
