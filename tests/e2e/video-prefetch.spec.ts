@@ -134,3 +134,22 @@ test('out of a gap, a camera is shown only once it holds the frame at the cursor
   const shown = await page.evaluate(() => (window as unknown as { __shown: { w: number; h: number; data: number[] }[] }).__shown)
   expect(shown.map((p) => decodeFrameCode(p.data, p.w, p.h).frame)).toEqual([1000])
 })
+
+test('a paused jump asks for its segment as the cursor moves, and hls.js plays those very bytes: one request each, none of its own', async ({ page }) => {
+  const { grid, go } = await openGrid(page, false)
+  const asked: string[] = []
+  page.on('request', (r) => {
+    if (r.method() === 'GET' && r.url().includes(`/media/hls/${sha[1]}/`)) asked.push(`${r.resourceType()} ${r.url().replace(/^.*\/media\/hls\/(.{8})[^/]*\/[^/]+\//, '$1/')}`)
+  })
+  // Into file 1 (another file: its init too), frame 503.
+  const us = START_US + 60_000_000 + 20_120_000
+  await go(us)
+  expect(await frameShown(page, 'Hall', us)).toBe(503)
+  const k = Math.floor(20.12 / REMUX_SEGMENT_S)
+  // Asked by the page's fetch() (hls.js's own loader uses XMLHttpRequest), each once.
+  expect(asked.sort()).toEqual([`fetch ${sha[1]!.slice(0, 8)}/init.mp4`, `fetch ${sha[1]!.slice(0, 8)}/seg${k}.m4s`])
+  // A frame step inside what is buffered asks for nothing.
+  await grid.getByRole('button', { name: 'Next frame' }).click()
+  expect(await frameShown(page, 'Hall', us + FRAME_US)).toBe(504)
+  expect(asked).toHaveLength(2)
+})

@@ -49,8 +49,13 @@ const NEIGHBOUR_DEMUXERS: readonly Demuxer[] = ['mov', 'mpegts']
  * frame slowed that frame by ~0.1 s on two cores (measured, load ≈ 3).
  */
 const NEIGHBOUR_WRITE_DELAY_MS = 1000
-/** Sample tables kept in memory (a few MB per hour of footage), most recently used last. */
-const MAX_TABLES = 8
+/**
+ * Sample tables kept in memory, most recently used last: ~29 bytes a frame (2.6 MB per hour at
+ * 25 fps). Enough for the files the grid warms up around the cursor (8 per camera, 4 cameras).
+ */
+const MAX_TABLES = 40
+const MAX_TABLE_BYTES = 128 << 20
+const tableBytes = (t: SampleTable): number => t.count * 29
 
 /** Makes init.mp4 and segments of one plan: ffmpeg's split run output, or the fragmenter on demand. */
 interface SegmentMaker {
@@ -182,11 +187,21 @@ const sha256Of = (b: Uint8Array): string => createHash('sha256').update(b).diges
 export class MediaServer {
   /**
    * ffmpeg runs and in-process fragmenter runs made (tests check that cached segments are
-   * reused), and why sources were left to ffmpeg (fragmenterRefused, by reason).
+   * reused), sample tables read, and why sources were left to ffmpeg (fragmenterRefused, by reason).
    */
-  readonly stats = { ffmpegRuns: 0, fragmenterRuns: 0, cacheHits: 0, backgroundRuns: 0, fragmenterRefused: {} as Partial<Record<FragmenterRefusal, number>> }
+  readonly stats = { ffmpegRuns: 0, fragmenterRuns: 0, tablesRead: 0, cacheHits: 0, backgroundRuns: 0, fragmenterRefused: {} as Partial<Record<FragmenterRefusal, number>> }
   /** Sample tables (or why there is none) of MP4/MOV sources, by evidence path. */
   private readonly tables = new Map<string, Promise<SampleTable | Mp4Refused>>()
+  /** Their sizes once read, by evidence path (for MAX_TABLE_BYTES). */
+  private readonly tableSizes = new Map<string, number>()
+  /**
+   * Derived files made and not yet on disk, by path: a player is answered from these bytes
+   * while they are written and recorded, not after (the write and its record took 10–25 ms
+   * on the path of a jump into footage never viewed).
+   */
+  private readonly fresh = new Map<string, Uint8Array>()
+  /** Their writes (and records), by path. */
+  private readonly writes = new Map<string, Promise<void>>()
   private readonly inFlight = new Map<string, Promise<void>>()
   private readonly pending = new Set<Promise<unknown>>()
   private running = 0
@@ -229,6 +244,23 @@ export class MediaServer {
     const ffmpegPlayed = folder?.db.prepare("SELECT EXISTS (SELECT 1 FROM video_file WHERE NOT (playback_mode = 'remux' AND demuxer = 'mov')) AS any").get() as { any: number } | undefined
     if (ffmpegPlayed && ffmpegPlayed.any === 0) return
     this.mediaTools().then((t) => warmUpFfmpeg(t.ffmpeg)).catch(() => undefined)
+  }
+
+  /**
+   * Reads a file's sample table ahead (the grid asks for the playlists of the files nearest
+   * the cursor): a jump into one then makes its segment without first parsing its moov (a few
+   * ms for a minute of footage, tens for an hour). Reads only; nothing is written.
+   */
+  warmUp(sha256: string): void {
+    const folder = this.host.currentCase()
+    if (!folder) return
+    let src: MediaSource
+    try {
+      src = sourceBySha(folder, sha256)
+    } catch {
+      return
+    }
+    void this.fragmenterTable(folder, src)
   }
 
   /** Resolves when every derived-file record has been written (tests, shutdown). */
@@ -282,13 +314,17 @@ export class MediaServer {
     if (index < 0 || index >= plan.segments.length) throw new MediaNotFound()
     const dir = await confined(folder.layout.derived, ['hls', sha, planKey])
     const target = await confined(folder.layout.derived, ['hls', sha, planKey, name])
+    const type = name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment'
+    const kept = this.fresh.get(target)
+    if (kept) return serveBytes(kept, type, range)
     const hit = await stat(target).then((s) => s.isFile(), () => false)
     if (hit) {
       this.stats.cacheHits++
       this.backfillRecord(folder, src, `hls/${sha}/${planKey}/${name}`, target)
     } else if (prefetch && !this.inFlight.has(`${dir}#${index}`) && name !== 'init.mp4') {
       if (this.background) return { ...text(503, 'Busy with another prefetch.'), body: { kind: 'none' } }
-      const run = this.produce(folder, src, plan, index, dir, true)
+      // The lane is busy until the segment is on disk, not only made (a prefetch makes files ahead).
+      const run = this.produce(folder, src, plan, index, dir, true).then(() => this.writes.get(target))
       this.background = run.finally(() => {
         this.background = null
       })
@@ -297,9 +333,11 @@ export class MediaServer {
     else {
       await this.produce(folder, src, plan, index, dir)
       // A neighbour whose run failed was not written: made on its own now.
-      if (!(await stat(target).then((s) => s.isFile(), () => false))) await this.produce(folder, src, plan, index, dir)
+      if (!this.fresh.has(target) && !(await stat(target).then((s) => s.isFile(), () => false))) await this.produce(folder, src, plan, index, dir)
     }
-    return this.serveFile(await confined(folder.layout.derived, ['hls', sha, planKey, name]), name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment', range)
+    const made = this.fresh.get(target)
+    if (made) return serveBytes(made, type, range)
+    return this.serveFile(await confined(folder.layout.derived, ['hls', sha, planKey, name]), type, range)
   }
 
   private async serveFile(path: string, type: string, rangeHeader: string | undefined): Promise<MediaResponse> {
@@ -393,7 +431,7 @@ export class MediaServer {
 
   /** The segments around `index` that are neither made nor being made (stopping at the first that is). */
   private neighbourhood(plan: HlsPlan, index: number, dir: string): [number, number] {
-    const free = (i: number): boolean => i >= 0 && i < plan.segments.length && !this.inFlight.has(`${dir}#${i}`) && !existsSync(join(dir, `seg${i}.m4s`))
+    const free = (i: number): boolean => i >= 0 && i < plan.segments.length && !this.inFlight.has(`${dir}#${i}`) && !this.fresh.has(join(dir, `seg${i}.m4s`)) && !existsSync(join(dir, `seg${i}.m4s`))
     let from = index
     while (from > index - REMUX_NEIGHBOURS_BEFORE && free(from - 1)) from--
     let to = index
@@ -409,6 +447,17 @@ export class MediaServer {
    */
   private async produceInit(folder: CaseFolder, src: MediaSource, plan: HlsPlan, dir: string): Promise<void> {
     const initPath = join(dir, 'init.mp4')
+    // The fragmenter's init comes straight from the sample table: no run to wait for.
+    const table = await this.fragmenterTable(folder, src)
+    if (table) {
+      const have = async (): Promise<boolean> => this.fresh.has(initPath) || (await stat(initPath).then((s) => s.isFile(), () => false))
+      if (await have()) return
+      await mkdir(dir, { recursive: true })
+      await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
+      // (A segment's run may have made it meanwhile.)
+      if (!this.fresh.has(initPath)) this.keepAndWrite(folder, src, dir, 'init.mp4', initSegment(table), { ...fragmenterRecord(src, 'hls-init'), kind: 'hls-init' })
+      return
+    }
     const started = Date.now()
     while (!(await stat(initPath).then((s) => s.isFile(), () => false))) {
       // The first run to settle usually wrote it (a neighbourhood run writes init.mp4 first and
@@ -432,9 +481,12 @@ export class MediaServer {
       this.tables.delete(path)
       this.tables.set(path, entry)
     } else {
+      this.stats.tablesRead++
       entry = readSampleTable(path)
         .then((table) => {
           checkAgainstProbe(table, { ...src.probe.video, packetCount: src.probe.packetCount, keyframes: src.probe.keyframes, keyframesComplete: src.probe.keyframesComplete })
+          if (this.tables.has(path)) this.tableSizes.set(path, tableBytes(table))
+          this.trimTables()
           return table
         })
         .catch((err: unknown) => {
@@ -443,10 +495,21 @@ export class MediaServer {
           return refused
         })
       this.tables.set(path, entry)
-      while (this.tables.size > MAX_TABLES) this.tables.delete(this.tables.keys().next().value!)
+      this.trimTables()
     }
     const t = await entry
     return t instanceof Mp4Refused ? null : t
+  }
+
+  /** Drops the least recently used tables beyond MAX_TABLES or MAX_TABLE_BYTES (the newest always stays). */
+  private trimTables(): void {
+    let bytes = [...this.tableSizes.values()].reduce((a, b) => a + b, 0)
+    while (this.tables.size > 1 && (this.tables.size > MAX_TABLES || bytes > MAX_TABLE_BYTES)) {
+      const oldest = this.tables.keys().next().value!
+      bytes -= this.tableSizes.get(oldest) ?? 0
+      this.tables.delete(oldest)
+      this.tableSizes.delete(oldest)
+    }
   }
 
   private refused(src: MediaSource, err: Mp4Refused): void {
@@ -469,12 +532,10 @@ export class MediaServer {
         const { seg, first, count } = range(i)
         return mediaSegment(table, path, first, count, outputTsOffset(seg))
       },
-      // What was copied, from where, with which times: enough to make the same bytes again.
       record: (kind, i) => {
-        const source = ['-source', `evidence/${src.sha256}`, '-track', 'first video', '-timescale', '90000']
-        if (kind === 'hls-init') return { tool: FRAGMENTER_TOOL, args: [...source, '-init'] }
+        if (kind === 'hls-init') return fragmenterRecord(src, kind)
         const { seg, first, count } = range(i)
-        return { tool: FRAGMENTER_TOOL, args: [...source, '-samples', `${first}+${count}`, '-output_ts_offset', outputTsOffset(seg), '-fragments', 'per keyframe'] }
+        return fragmenterRecord(src, kind, { first, count, outputTsOffset: outputTsOffset(seg) })
       }
     }
   }
@@ -493,8 +554,9 @@ export class MediaServer {
       return null
     })
     if (!made) return null
-    await this.writeDerived(folder, src, dir, 'init.mp4', maker.init, { ...maker.record('hls-init', index), kind: 'hls-init' })
-    await this.writeDerived(folder, src, dir, `seg${index}.m4s`, made, { ...maker.record('hls-segment', index), kind: 'hls-segment' })
+    // Answered from memory at once; on disk and recorded a moment later.
+    if (!this.fresh.has(join(dir, 'init.mp4'))) this.keepAndWrite(folder, src, dir, 'init.mp4', maker.init, { ...maker.record('hls-init', index), kind: 'hls-init' })
+    this.keepAndWrite(folder, src, dir, `seg${index}.m4s`, made, { ...maker.record('hls-segment', index), kind: 'hls-segment' })
     return maker
   }
 
@@ -574,6 +636,24 @@ export class MediaServer {
     } finally {
       await unlink(tmp).catch(() => undefined)
     }
+  }
+
+  /**
+   * Keeps a made file's bytes to answer with (`fresh`) while writeDerived puts it on disk and
+   * records it; a failed write is logged and leaves nothing (the file is made again when asked).
+   */
+  private keepAndWrite(folder: CaseFolder, src: MediaSource, dir: string, name: string, data: Uint8Array, rec: DerivedProvenance & { kind: string }): void {
+    const path = join(dir, name)
+    this.fresh.set(path, data)
+    const p = this.writeDerived(folder, src, dir, name, data, rec)
+      .catch((err: unknown) => console.error(`media: could not write derived/${path.slice(folder.layout.derived.length + 1)}: ${(err as Error).message}`))
+      .finally(() => {
+        if (this.fresh.get(path) === data) this.fresh.delete(path)
+        if (this.writes.get(path) === p) this.writes.delete(path)
+        this.pending.delete(p)
+      })
+    this.pending.add(p)
+    this.writes.set(path, p)
   }
 
   /** Writes one derived file (read-only, atomically) unless it exists, and records it. */
@@ -729,6 +809,28 @@ export class MediaServer {
       )
     )
     return { path, url: `/media/stills/${name}`, sha256, caption: caption.text }
+  }
+}
+
+/** What the fragmenter copied, from where, with which times: enough to make the same bytes again. */
+function fragmenterRecord(src: MediaSource, kind: 'hls-init' | 'hls-segment', samples?: { first: number; count: number; outputTsOffset: string }): DerivedProvenance {
+  const source = ['-source', `evidence/${src.sha256}`, '-track', 'first video', '-timescale', '90000']
+  if (kind === 'hls-init' || !samples) return { tool: FRAGMENTER_TOOL, args: [...source, '-init'] }
+  return { tool: FRAGMENTER_TOOL, args: [...source, '-samples', `${samples.first}+${samples.count}`, '-output_ts_offset', samples.outputTsOffset, '-fragments', 'per keyframe'] }
+}
+
+/** A response from bytes in memory, with the same headers and range handling as serveFile. */
+function serveBytes(data: Uint8Array, type: string, rangeHeader: string | undefined): MediaResponse {
+  const base = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }
+  const size = data.length
+  const range = parseRange(rangeHeader, size)
+  const bytes = (start: number, end: number): Buffer => Buffer.from(data.buffer, data.byteOffset + start, end - start + 1)
+  if (range === 'bad') return { status: 416, headers: { ...base, 'content-range': `bytes */${size}` }, body: { kind: 'none' } }
+  if (range === null) return { status: 200, headers: { ...base, 'content-length': String(size) }, body: { kind: 'buffer', data: bytes(0, size - 1) } }
+  return {
+    status: 206,
+    headers: { ...base, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${size}` },
+    body: { kind: 'buffer', data: bytes(range.start, range.end) }
   }
 }
 

@@ -137,6 +137,8 @@ export function videoHandlers(ctx: WorkbenchContext): AreaHandlers<typeof videoC
       if (row.start_us === null) throw new ApiError('CONFLICT', `${row.original_name} is unplaced: place it first (Cameras view, “Place…”).`)
       const probe = fileProbe(row)
       const plan = planFor({ fileId, evidenceId: row.evidence_id, sha256: row.sha256, demuxer: probe.demuxer, mode: row.playback_mode, startUs: row.start_us, probe })
+      // The player asks for a playlist before jumping into the file: its segments come sooner.
+      mediaServerFor(ctx).warmUp(row.sha256)
       const last = plan.segments[plan.segments.length - 1]!
       return {
         url: playlistUrl(row.sha256, row.playback_mode),

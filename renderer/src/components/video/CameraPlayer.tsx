@@ -12,7 +12,8 @@ import { microsToIso } from '@shared/time'
 import { api } from '../../api/client'
 import { errorMessage } from '../ErrorBanner'
 import { cursor, useCursor } from '../../state/cursorStore'
-import { playlistInfo } from './mediaPrefetch'
+import { EarlyFragmentLoader, fetchEarly } from './earlySegments'
+import { initUrlOf, playlistInfo, playlistInfoNow, segmentUrlAt } from './mediaPrefetch'
 import { playlistLoaderHolding } from './playlistLoader'
 
 /** Seeks at most this often while the cursor is dragged: rapid seeks break hls.js parsing. */
@@ -166,7 +167,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
           const startPosition = at.timeUs !== null ? Math.max(0, (at.timeUs - playlist.startUs) / 1e6) : 0
           const ahead = at.rate > 0 ? PLAYING_BUFFER_S : PAUSED_BUFFER_S
           // pLoader: index.m3u8 from the text video.playlist returned, not another round trip.
-          const hls = new Hls({ pLoader: playlistLoaderHolding(playlist.url, playlist.m3u8), maxFragLookUpTolerance: 0, enableWorker: false, startFragPrefetch: true, startPosition, backBufferLength: 30, maxBufferLength: ahead, maxMaxBufferLength: at.rate > 0 ? Hls.DefaultConfig.maxMaxBufferLength : ahead })
+          const hls = new Hls({ pLoader: playlistLoaderHolding(playlist.url, playlist.m3u8), fLoader: EarlyFragmentLoader, maxFragLookUpTolerance: 0, enableWorker: false, startFragPrefetch: true, startPosition, backBufferLength: 30, maxBufferLength: ahead, maxMaxBufferLength: at.rate > 0 ? Hls.DefaultConfig.maxMaxBufferLength : ahead })
           // A parsed fragment may move the media time of the frame wanted: seek again, paused only.
           hls.on(Hls.Events.FRAG_BUFFERED, (_e, data) => {
             const l = loadedRef.current
@@ -275,6 +276,34 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
   useEffect(() => {
     seekRef.current = seekTo
   })
+
+  // A paused jump: the segment at the new instant (and the file's init, if the file is not the
+  // one loaded) is asked for in the event that moved the cursor, before React and hls.js get
+  // to it (earlySegments.ts). Not while playing, nor for a frame already buffered (a frame
+  // step), nor more than once per seek throttle while the cursor is dragged.
+  const lastEarlyAt = useRef(0)
+  useEffect(
+    () =>
+      cursor.subscribe(() => {
+        const s = cursor.get()
+        const video = videoRef.current
+        if (!video || s.timeUs === null || s.rate !== 0 || s.origin === 'video') return
+        const f = fileAt(camera, s.timeUs)
+        const playlist = f && playlistInfoNow(f.id)
+        const seg = playlist && segmentUrlAt(playlist, s.timeUs)
+        if (!f || !playlist || !seg) return
+        const l = loadedRef.current
+        const sameFile = l !== null && l.file.id === f.id && !l.emptied
+        const t = sameFile ? mediaTimeFor(s.timeUs) : null
+        if (t !== null && Array.from({ length: video.buffered.length }, (_, i) => i).some((i) => video.buffered.start(i) <= t && t < video.buffered.end(i))) return
+        const now = performance.now()
+        if (now - lastEarlyAt.current < SEEK_THROTTLE_MS) return
+        lastEarlyAt.current = now
+        if (!sameFile) fetchEarly(initUrlOf(playlist))
+        fetchEarly(seg)
+      }),
+    [camera]
+  )
 
   // Follow the cursor: seek when someone else moved it (or when paused).
   useEffect(() => {

@@ -9,21 +9,35 @@ import type { PlaylistInfo } from '@shared/contracts/video'
 import { api } from '../../api/client'
 
 const playlists = new Map<number, Promise<PlaylistInfo>>()
+/** The same, once arrived: read in the event that moved the cursor, where there is no waiting. */
+const arrived = new Map<number, PlaylistInfo>()
 
 /** The playlist info of a file, asked for once (a failed ask is forgotten, so it is retried). */
 export function playlistInfo(fileId: number): Promise<PlaylistInfo> {
   let p = playlists.get(fileId)
   if (!p) {
-    p = api().call('video.playlist', { fileId })
-    playlists.set(fileId, p)
-    p.catch(() => playlists.delete(fileId))
+    const asked = api().call('video.playlist', { fileId })
+    p = asked
+    playlists.set(fileId, asked)
+    asked.then(
+      (info) => {
+        if (playlists.get(fileId) === asked) arrived.set(fileId, info)
+      },
+      () => playlists.delete(fileId)
+    )
   }
   return p
+}
+
+/** The playlist info of a file if it has already arrived. */
+export function playlistInfoNow(fileId: number): PlaylistInfo | null {
+  return arrived.get(fileId) ?? null
 }
 
 /** Forgets cached playlists and made segments (a case change can re-place files; another case has its own derived/). */
 export function forgetPlaylists(): void {
   playlists.clear()
+  arrived.clear()
   boundaries.clear()
   done.clear()
 }
@@ -46,6 +60,11 @@ function segmentStarts(playlist: PlaylistInfo): number[] {
     boundaries.set(playlist.url, starts)
   }
   return starts
+}
+
+/** The URL of a file's init segment (its playlist's EXT-X-MAP). */
+export function initUrlOf(playlist: PlaylistInfo): string {
+  return playlist.url.replace(/index\.m3u8$/, 'init.mp4')
 }
 
 /** The segment URL holding `us` in a file (null outside it). */
