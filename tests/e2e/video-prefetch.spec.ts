@@ -136,7 +136,14 @@ test('out of a gap, a camera is shown only once it holds the frame at the cursor
 })
 
 test('a paused jump asks for its segment as the cursor moves, and hls.js plays those very bytes: one request each, none of its own', async ({ page }) => {
+  // The early request needs the file's playlist info, which the grid fetches for the files
+  // near the cursor once it rests: a user reads the screen first; the test waits for both.
+  let playlists = 0
+  page.on('response', (r) => {
+    if (r.url().includes('/api/video.playlist') && r.ok()) playlists++
+  })
   const { grid, go } = await openGrid(page, false)
+  await expect.poll(() => playlists, { timeout: 15_000 }).toBe(2)
   const asked: string[] = []
   page.on('request', (r) => {
     if (r.method() === 'GET' && r.url().includes(`/media/hls/${sha[1]}/`)) asked.push(`${r.resourceType()} ${r.url().replace(/^.*\/media\/hls\/(.{8})[^/]*\/[^/]+\//, '$1/')}`)

@@ -280,30 +280,36 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
   // A paused jump: the segment at the new instant (and the file's init, if the file is not the
   // one loaded) is asked for in the event that moved the cursor, before React and hls.js get
   // to it (earlySegments.ts). Not while playing, nor for a frame already buffered (a frame
-  // step), nor more than once per seek throttle while the cursor is dragged.
+  // step), nor more than once per seek throttle while the cursor is dragged. Remuxed files
+  // only: a transcoded segment takes ~1 s to make, next to which the time won is nothing, and
+  // a drag would queue transcodes the server cannot take back.
   const lastEarlyAt = useRef(0)
-  useEffect(
-    () =>
-      cursor.subscribe(() => {
-        const s = cursor.get()
-        const video = videoRef.current
-        if (!video || s.timeUs === null || s.rate !== 0 || s.origin === 'video') return
-        const f = fileAt(camera, s.timeUs)
-        const playlist = f && playlistInfoNow(f.id)
-        const seg = playlist && segmentUrlAt(playlist, s.timeUs)
-        if (!f || !playlist || !seg) return
-        const l = loadedRef.current
-        const sameFile = l !== null && l.file.id === f.id && !l.emptied
-        const t = sameFile ? mediaTimeFor(s.timeUs) : null
-        if (t !== null && Array.from({ length: video.buffered.length }, (_, i) => i).some((i) => video.buffered.start(i) <= t && t < video.buffered.end(i))) return
-        const now = performance.now()
-        if (now - lastEarlyAt.current < SEEK_THROTTLE_MS) return
-        lastEarlyAt.current = now
-        if (!sameFile) fetchEarly(initUrlOf(playlist))
-        fetchEarly(seg)
-      }),
-    [camera]
-  )
+  useEffect(() => {
+    // The store also tells of rate, speed and frame-duration changes: only a move of the cursor
+    // is a jump (a frame duration set as a file loads would otherwise ask again for the segment
+    // hls.js is loading).
+    let lastUs = cursor.get().timeUs
+    return cursor.subscribe(() => {
+      const s = cursor.get()
+      const moved = s.timeUs !== lastUs
+      lastUs = s.timeUs
+      const video = videoRef.current
+      if (!moved || !video || s.timeUs === null || s.rate !== 0 || s.origin === 'video') return
+      const f = fileAt(camera, s.timeUs)
+      const playlist = f && playlistInfoNow(f.id)
+      const seg = playlist?.mode === 'remux' ? segmentUrlAt(playlist, s.timeUs) : null
+      if (!f || !playlist || !seg) return
+      const l = loadedRef.current
+      const sameFile = l !== null && l.file.id === f.id && !l.emptied
+      const t = sameFile ? mediaTimeFor(s.timeUs) : null
+      if (t !== null && Array.from({ length: video.buffered.length }, (_, i) => i).some((i) => video.buffered.start(i) <= t && t < video.buffered.end(i))) return
+      const now = performance.now()
+      if (now - lastEarlyAt.current < SEEK_THROTTLE_MS) return
+      lastEarlyAt.current = now
+      if (!sameFile) fetchEarly(initUrlOf(playlist))
+      fetchEarly(seg)
+    })
+  }, [camera])
 
   // Follow the cursor: seek when someone else moved it (or when paused).
   useEffect(() => {
