@@ -1,12 +1,12 @@
 // A paused jump's segment asked for the moment the cursor moves, not once hls.js gets to it.
 // Between the click and hls.js's own request lie React's render, the player's effects and,
-// for a jump into another file, the old buffer's flush and a new hls.js instance: 12–20 ms
-// within a file, 35–45 ms into another (bench trace, 1080p H.264). `fetchEarly` starts the
+// for a jump into another file, the old buffer's flush and a new hls.js instance: 12–25 ms
+// within a file, 35–46 ms into another (bench trace, 1080p H.264). `fetchEarly` starts the
 // request at once; the fragment loader made here hands its bytes to hls.js when hls.js asks
 // for that URL, and sends anything else (or a request that failed) to hls.js's own loader.
 import { LoadStats, type HlsConfig, type Loader, type LoaderCallbacks, type LoaderConfiguration, type LoaderContext, type LoaderStats, type FragmentLoaderContext } from 'hls.js'
 
-/** An early fetch nobody took within this long is dropped (its bytes freed). */
+/** An early fetch nobody took within this long is dropped (its bytes freed). Derived files never change, so bytes taken late are still right. */
 const KEEP_MS = 10_000
 
 interface EarlyFetch {
@@ -48,11 +48,6 @@ function takeEarly(url: string): EarlyFetch | null {
   const f = early.get(key) ?? null
   early.delete(key)
   return f
-}
-
-/** URLs fetched early and not yet taken (tests). */
-export function earlyPending(): string[] {
-  return [...early.keys()]
 }
 
 /** hls.js `fLoader`: answers a fragment fetched early from its bytes, else loads it as hls.js would. */
