@@ -343,15 +343,7 @@ export class MediaServer {
   private async serveFile(path: string, type: string, rangeHeader: string | undefined): Promise<MediaResponse> {
     const st = await stat(path).catch(() => null)
     if (!st || !st.isFile()) throw new MediaNotFound()
-    const base = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }
-    const range = parseRange(rangeHeader, st.size)
-    if (range === 'bad') return { status: 416, headers: { ...base, 'content-range': `bytes */${st.size}` }, body: { kind: 'none' } }
-    if (range === null) return { status: 200, headers: { ...base, 'content-length': String(st.size) }, body: { kind: 'file', path, start: 0, end: st.size - 1 } }
-    return {
-      status: 206,
-      headers: { ...base, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${st.size}` },
-      body: { kind: 'file', path, start: range.start, end: range.end }
-    }
+    return rangedResponse(st.size, type, rangeHeader, (start, end) => ({ kind: 'file', path, start, end }))
   }
 
   private async slot<T>(work: () => Promise<T>): Promise<T> {
@@ -450,12 +442,10 @@ export class MediaServer {
     // The fragmenter's init comes straight from the sample table: no run to wait for.
     const table = await this.fragmenterTable(folder, src)
     if (table) {
-      const have = async (): Promise<boolean> => this.fresh.has(initPath) || (await stat(initPath).then((s) => s.isFile(), () => false))
-      if (await have()) return
-      await mkdir(dir, { recursive: true })
-      await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
+      if (this.fresh.has(initPath) || (await stat(initPath).then((s) => s.isFile(), () => false))) return
+      await makePlanDir(folder, src, dir)
       // (A segment's run may have made it meanwhile.)
-      if (!this.fresh.has(initPath)) this.keepAndWrite(folder, src, dir, 'init.mp4', initSegment(table), { ...fragmenterRecord(src, 'hls-init'), kind: 'hls-init' })
+      if (!this.fresh.has(initPath)) this.keepAndWrite(folder, src, dir, 'init.mp4', initSegment(table), { ...fragmenterRecord(src), kind: 'hls-init' })
       return
     }
     const started = Date.now()
@@ -533,9 +523,9 @@ export class MediaServer {
         return mediaSegment(table, path, first, count, outputTsOffset(seg))
       },
       record: (kind, i) => {
-        if (kind === 'hls-init') return fragmenterRecord(src, kind)
+        if (kind === 'hls-init') return fragmenterRecord(src)
         const { seg, first, count } = range(i)
-        return fragmenterRecord(src, kind, { first, count, outputTsOffset: outputTsOffset(seg) })
+        return fragmenterRecord(src, { first, count, outputTsOffset: outputTsOffset(seg) })
       }
     }
   }
@@ -575,8 +565,7 @@ export class MediaServer {
     dir: string,
     gate: NeighbourGate
   ): Promise<{ rest: Promise<void>; written: Map<number, Promise<void>> }> {
-    await mkdir(dir, { recursive: true })
-    await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
+    await makePlanDir(folder, src, dir)
     const maker = (await this.fragmentInto(folder, src, plan, asked, dir)) ?? (await this.ffmpegRangeMaker(folder, src, plan, from, to, dir, asked))
     // Those after first: playing on, stepping forward and hls.js's look-ahead ask for them next;
     // one a player asks for meanwhile goes to the front.
@@ -673,8 +662,7 @@ export class MediaServer {
     const initPath = join(dir, 'init.mp4')
     const have = async (p: string): Promise<boolean> => stat(p).then((s) => s.isFile(), () => false)
     if ((await have(segPath)) && (await have(initPath))) return
-    await mkdir(dir, { recursive: true })
-    await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
+    await makePlanDir(folder, src, dir)
     if (await this.fragmentInto(folder, src, plan, index, dir)) return
     const tools = await this.mediaTools()
     const job = segmentJob(plan, index, { path: folder.evidencePath(src.sha256), demuxer: src.demuxer })
@@ -812,26 +800,35 @@ export class MediaServer {
   }
 }
 
-/** What the fragmenter copied, from where, with which times: enough to make the same bytes again. */
-function fragmenterRecord(src: MediaSource, kind: 'hls-init' | 'hls-segment', samples?: { first: number; count: number; outputTsOffset: string }): DerivedProvenance {
+/** Makes a source's derived/hls/<sha>/<plan> folder and proves it stays inside derived/ (after symlinks). */
+async function makePlanDir(folder: CaseFolder, src: MediaSource, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true })
+  await confined(folder.layout.derived, ['hls', src.sha256, planKeyFor(src.mode)])
+}
+
+/** What the fragmenter copied, from where, with which times: enough to make the same bytes again (no samples: the init). */
+function fragmenterRecord(src: MediaSource, samples?: { first: number; count: number; outputTsOffset: string }): DerivedProvenance {
   const source = ['-source', `evidence/${src.sha256}`, '-track', 'first video', '-timescale', '90000']
-  if (kind === 'hls-init' || !samples) return { tool: FRAGMENTER_TOOL, args: [...source, '-init'] }
+  if (!samples) return { tool: FRAGMENTER_TOOL, args: [...source, '-init'] }
   return { tool: FRAGMENTER_TOOL, args: [...source, '-samples', `${samples.first}+${samples.count}`, '-output_ts_offset', samples.outputTsOffset, '-fragments', 'per keyframe'] }
 }
 
-/** A response from bytes in memory, with the same headers and range handling as serveFile. */
-function serveBytes(data: Uint8Array, type: string, rangeHeader: string | undefined): MediaResponse {
+/** A whole (200) or ranged (206, or 416) response for a body of `size` bytes; `body` gives bytes start…end (inclusive). */
+function rangedResponse(size: number, type: string, rangeHeader: string | undefined, body: (start: number, end: number) => MediaBody): MediaResponse {
   const base = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }
-  const size = data.length
   const range = parseRange(rangeHeader, size)
-  const bytes = (start: number, end: number): Buffer => Buffer.from(data.buffer, data.byteOffset + start, end - start + 1)
   if (range === 'bad') return { status: 416, headers: { ...base, 'content-range': `bytes */${size}` }, body: { kind: 'none' } }
-  if (range === null) return { status: 200, headers: { ...base, 'content-length': String(size) }, body: { kind: 'buffer', data: bytes(0, size - 1) } }
+  if (range === null) return { status: 200, headers: { ...base, 'content-length': String(size) }, body: body(0, size - 1) }
   return {
     status: 206,
     headers: { ...base, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${size}` },
-    body: { kind: 'buffer', data: bytes(range.start, range.end) }
+    body: body(range.start, range.end)
   }
+}
+
+/** The same from bytes in memory (a derived file just made, still being written). */
+function serveBytes(data: Uint8Array, type: string, rangeHeader: string | undefined): MediaResponse {
+  return rangedResponse(data.length, type, rangeHeader, (start, end) => ({ kind: 'buffer', data: Buffer.from(data.buffer, data.byteOffset + start, end - start + 1) }))
 }
 
 function text(status: number, message: string): MediaResponse {

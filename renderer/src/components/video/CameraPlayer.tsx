@@ -65,6 +65,12 @@ function emptyBuffer(hls: Hls): Promise<boolean> {
   })
 }
 
+/** Whether media time `t` is in one of the video's buffered ranges. */
+function isBuffered(video: HTMLVideoElement, t: number): boolean {
+  for (let i = 0; i < video.buffered.length; i++) if (video.buffered.start(i) <= t && t < video.buffered.end(i)) return true
+  return false
+}
+
 /** The camera's placed files nearest `us` (one holding it first), at most `n`. */
 export function filesAround(camera: CameraInfo, us: number, n: number): VideoFileInfo[] {
   const gap = (f: VideoFileInfo): number => (us < f.startUs! ? f.startUs! - us : us >= f.endUs! ? us - f.endUs! + 1 : 0)
@@ -302,7 +308,7 @@ export function CameraPlayer(props: { camera: CameraInfo; lead: boolean; onError
       const l = loadedRef.current
       const sameFile = l !== null && l.file.id === f.id && !l.emptied
       const t = sameFile ? mediaTimeFor(s.timeUs) : null
-      if (t !== null && Array.from({ length: video.buffered.length }, (_, i) => i).some((i) => video.buffered.start(i) <= t && t < video.buffered.end(i))) return
+      if (t !== null && isBuffered(video, t)) return
       const now = performance.now()
       if (now - lastEarlyAt.current < SEEK_THROTTLE_MS) return
       lastEarlyAt.current = now

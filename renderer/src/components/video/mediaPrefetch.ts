@@ -14,19 +14,17 @@ const arrived = new Map<number, PlaylistInfo>()
 
 /** The playlist info of a file, asked for once (a failed ask is forgotten, so it is retried). */
 export function playlistInfo(fileId: number): Promise<PlaylistInfo> {
-  let p = playlists.get(fileId)
-  if (!p) {
-    const asked = api().call('video.playlist', { fileId })
-    p = asked
-    playlists.set(fileId, asked)
-    asked.then(
-      (info) => {
-        if (playlists.get(fileId) === asked) arrived.set(fileId, info)
-      },
-      () => playlists.delete(fileId)
-    )
-  }
-  return p
+  const known = playlists.get(fileId)
+  if (known) return known
+  const asked = api().call('video.playlist', { fileId })
+  playlists.set(fileId, asked)
+  asked.then(
+    (info) => {
+      if (playlists.get(fileId) === asked) arrived.set(fileId, info)
+    },
+    () => playlists.delete(fileId)
+  )
+  return asked
 }
 
 /** The playlist info of a file if it has already arrived. */
