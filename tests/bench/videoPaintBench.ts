@@ -14,7 +14,8 @@
 // Goals (issue 4): H.264 ≤ 300 ms, HEVC ≤ 1.5 s.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
@@ -55,6 +56,15 @@ const DWELL_MS = 1000
 const TIMEOUT_MS = 20_000
 /** IWB_BENCH_TRACE=1 prints, for each instant, the requests the page made (when asked, sent, first byte, done) and the video's media events. */
 const TRACE = process.env.IWB_BENCH_TRACE === '1'
+/**
+ * IWB_BENCH_CHROME_TRACE=<dir> writes a Chrome trace of each jump (<dir>/jump-N.json; open it
+ * in https://ui.perfetto.dev or chrome://tracing): which thread of which process was busy when.
+ * Tracing slows the page, so the times printed with it are not the bench's figures.
+ */
+const CHROME_TRACE_DIR = process.env.IWB_BENCH_CHROME_TRACE ?? null
+let traced = 0
+/** Times one segment's bytes are fetched, by the page and by Node, for the baseline row. */
+const BYTES_RUNS = 10
 
 type Codec = 'h264' | 'hevc'
 interface BenchFile {
@@ -206,6 +216,7 @@ async function showInstant(page: Page, clip: BenchClip, us: number, button?: str
     ;(window as unknown as { __events: string[] }).__events.length = 0
     performance.clearResourceTimings()
   })
+  if (CHROME_TRACE_DIR) await page.context().browser()!.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'media', 'v8.execute', 'blink', 'loading'] })
   await grid.getByRole('button', { name: button ?? 'Go', exact: true }).click()
   const selector = `video[aria-label="Video of ${clip.camera}"]`
   try {
@@ -221,6 +232,10 @@ async function showInstant(page: Page, clip: BenchClip, us: number, button?: str
   } catch {
     const last = await page.evaluate((camera) => (window as unknown as { __paint: { recs: { camera: string; frame: number | null }[] } }).__paint.recs.filter((r) => r.camera === camera).at(-1)?.frame ?? null, clip.camera)
     return { ms: null, problem: `frame ${n} not painted within ${TIMEOUT_MS} ms (last painted: ${last})` }
+  }
+  if (CHROME_TRACE_DIR) {
+    mkdirSync(CHROME_TRACE_DIR, { recursive: true })
+    writeFileSync(join(CHROME_TRACE_DIR, `jump-${++traced}.json`), await page.context().browser()!.stopTracing())
   }
   // Let any late re-seek land, then check the frame that stayed, at full size too.
   await page.waitForTimeout(250)
@@ -270,11 +285,73 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
 }
 
+interface BytesBaseline {
+  size: number
+  pageMs: number
+  nodeMs: number
+}
+
+/** GET with node:http (Node's fetch() costs ~20 ms more for 1.2 MB here than curl does); resolves with the body's length. */
+function httpGetBytes(url: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let n = 0
+      res.on('data', (chunk: Buffer) => (n += chunk.length))
+      res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`GET ${url}: HTTP ${res.statusCode}`))))
+      res.on('error', reject)
+    }).on('error', reject)
+  })
+}
+
+/**
+ * Part of the floor under every jump: the first cold jump's segment (made by then, so served
+ * from disk) fetched into an ArrayBuffer by the page, as the player's loader does, beside Node
+ * getting the same URL from the same host (the server's own time and the loopback). What the
+ * page pays on top is Chromium's network service and its hand-over to the renderer.
+ */
+async function segmentBytesToPage(page: Page, hostUrl: string, segment: { sha256: string; k: number }): Promise<BytesBaseline> {
+  const url = new URL(`/media/hls/${segment.sha256}/${planKeyFor('remux')}/seg${segment.k}.m4s`, hostUrl).href
+  const token = new URL(hostUrl).searchParams.get('token') ?? ''
+  const pageMs: number[] = []
+  const nodeMs: number[] = []
+  let size = 0
+  for (let i = 0; i < BYTES_RUNS; i++) {
+    const inPage = await page.evaluate(async (u) => {
+      const t0 = performance.now()
+      const data = await (await fetch(u)).arrayBuffer()
+      return { ms: performance.now() - t0, size: data.byteLength }
+    }, url)
+    pageMs.push(inPage.ms)
+    size = inPage.size
+    const t0 = performance.now()
+    const got = await httpGetBytes(url, token)
+    nodeMs.push(performance.now() - t0)
+    if (got !== size) throw new Error(`segment fetched by Node is ${got} bytes, by the page ${size}`)
+  }
+  const p50 = (xs: number[]): number => quantile([...xs].sort((a, b) => a - b), 0.5)
+  return { size, pageMs: p50(pageMs), nodeMs: p50(nodeMs) }
+}
+
+/**
+ * The other part of the floor: what decoding one frame of the H.264 clip costs ffmpeg on one
+ * thread and on two (the first 10 s, 250 frames, to a null output), beside the per-frame slope
+ * of the jumps — Chromium decodes the frames before the one shown one after another.
+ */
+function ffmpegDecodeMsPerFrame(path: string, threads: number): number {
+  const frames = 10 * FPS
+  const t0 = performance.now()
+  execFileSync(FFMPEG, ['-nostdin', '-v', 'error', '-threads', String(threads), '-i', path, '-frames:v', String(frames), '-f', 'null', '-'], { stdio: 'ignore' })
+  return (performance.now() - t0) / frames
+}
+
 export async function benchVideoPaint(work: string): Promise<BenchResult> {
   if (!existsSync(join(ROOT, 'out', 'main', 'web.js'))) throw new Error('out/main/web.js is missing: run `npx electron-vite build` first.')
   const only = process.env.IWB_BENCH_CODECS?.split(',') // e.g. h264: a quicker run while working
   const clips = (['h264', 'hevc'] as const).filter((c) => !only || only.includes(c)).map(benchClip)
   const caseDir = join(work, 'case')
+  const h264Clip = clips.find((c) => c.codec === 'h264')
+  // Before the browser starts: best of three, each thread count.
+  const decodeMs = h264Clip ? ([1, 2] as const).map((t) => Math.min(...[0, 1, 2].map(() => ffmpegDecodeMsPerFrame(h264Clip.files[0]!.path, t)))) : null
   const host = await startHost([], (_workDir, env) => {
     const iwb = (...args: string[]): void => {
       execFileSync(process.execPath, [join(ROOT, 'electron', 'cli', 'iwb-bin.cjs'), ...args], { env, stdio: 'ignore' })
@@ -291,6 +368,7 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
   })
   const measures: Measure[] = []
+  let bytes: BytesBaseline | null = null
   const segDir = (clip: BenchClip, file: BenchFile): string => join(caseDir, 'derived', 'hls', file.sha256, clip.codec === 'h264' ? planKeyFor('remux') : planKeyFor('transcode'))
   /** Segments (H.264: the one at `us` and the neighbours a run would make) already on disk. */
   const madeAround = (clip: BenchClip, us: number, wholeNeighbourhood: boolean): number => {
@@ -348,6 +426,11 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
         await jump(h264, 'prefetch on: Back 30 s (prefetched)', us, madeAround(h264, us, false) === 0, 'Back 30 seconds')
       }
     }
+    if (h264) {
+      // The first cold jump's segment, made by then.
+      const { file, inFileS } = frameAt(h264, h264.files[0]!.startUs + Math.round(H264_COLD_S[0]! * 1e6))
+      bytes = await segmentBytesToPage(page, host.url, { sha256: file.sha256, k: Math.floor(inFileS / REMUX_SEGMENT_S) })
+    }
   } finally {
     await browser.close()
     await host.stop()
@@ -381,10 +464,18 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
   // it can paint frame n. The slope is the browser's decode cost per frame; the intercept
   // the rest (fetch, append, seek, paint).
   const made = measures.filter((m) => m.codec === 'h264' && m.ms !== null && !m.unexpected && !m.row.startsWith('cold') && !m.row.includes('cold Go to'))
-  if (made.length >= 3) {
-    const fit = lineFit(made.map((m) => [m.fromKeyframe, m.ms!]))
+  const fit = made.length >= 3 ? lineFit(made.map((m) => [m.fromKeyframe, m.ms!])) : null
+  if (fit) {
     details['H.264 with the segment made: ms ≈ fixed + per frame × frames from the keyframe (least squares)'] =
       `${Math.round(fit.intercept)} + ${fit.slope.toFixed(1)} × frames (r² ${fit.r2.toFixed(2)}, ${made.length} jumps); an instant at the end of a ${GOP_FRAMES}-frame GOP ≈ ${Math.round(fit.intercept + fit.slope * (GOP_FRAMES - 1))} ms`
+  }
+  if (decodeMs) {
+    details['ffmpeg decoding the H.264 clip, ms a frame: 1 thread / 2 threads (best of 3, 250 frames)'] =
+      `${decodeMs[0]!.toFixed(1)} / ${decodeMs[1]!.toFixed(1)}${fit ? `; the jumps' slope is ${(fit.slope / decodeMs[0]!).toFixed(2)}× the one-thread cost, ${(fit.slope / decodeMs[1]!).toFixed(2)}× the two-thread one` : ''}`
+  }
+  if (bytes) {
+    details['A made H.264 segment, bytes only (no player): page fetch() → ArrayBuffer vs Node http.get, p50 ms'] =
+      `${bytes.pageMs.toFixed(0)} vs ${bytes.nodeMs.toFixed(1)} (${(bytes.pageMs / bytes.nodeMs).toFixed(0)}×; ${(bytes.size / 1e6).toFixed(2)} MB, ${BYTES_RUNS} runs each, alternating)`
   }
   details['clips'] = `1080p25, ${SECONDS} s files, GOP 2 s, frame number burnt in over testsrc2; H.264: ${H264_FILES} files back to back, ${H264_COLD_S.length} instants (each then Back 5 s), then with prefetching Go + ${H264_PREFETCH_BACKS} × Back 30 s; HEVC: ${HEVC_INSTANTS_S.length} instants; latest first, ${DWELL_MS} ms between`
   details['measured'] = 'Go form submit (or jump button click) → expectedDisplayTime of the first requestVideoFrameCallback showing frame n, which then stayed (canvas-checked)'

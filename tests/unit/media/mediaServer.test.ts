@@ -137,6 +137,7 @@ describe('playlists and segments', () => {
     expect(decodeFrameCode(rgba, 320, 240).frame).toBe(44)
     const served = await server.handle('GET', still.url, undefined)
     expect(served.status).toBe(200)
+    expect(served.headers['cache-control']).toBe('no-store')
     expect(listCustody(folder.db, 0, 10_000).at(-1)).toMatchObject({ action: 'media.derived', details: { kind: 'still', sha256: still.sha256 } })
   })
 })
@@ -172,6 +173,23 @@ describe('HTTP semantics and confinement', () => {
     expect((await server.handle('GET', url, 'bytes=abc')).status).toBe(416)
     expect(parseRange('bytes=5-', 10)).toEqual({ start: 5, end: 9 })
     expect((await server.handle('HEAD', url, undefined)).body.kind).toBe('none')
+  })
+
+  it('tells the browser never to store footage: playlist, init and segments (made now or read from disk, whole or ranged)', async () => {
+    // A copy in the browser's HTTP cache would be evidence outside the case folder.
+    const copy = await cachedClip({ ...STANDARD_CLIPS.h264, seconds: 4, creationTime: '2024-03-05T17:00:00Z' })
+    const a = await acquireEvidence(folder, { path: copy.path }, { examiner: 'Ana' })
+    const o = await importVideoEvidence(folder, a.evidence!.id, { examiner: 'Ana', tools, caseZone: 'UTC', camera: 'Cam', start: null })
+    const responses = [
+      await server.handle('GET', `${hlsBase(o)}/index.m3u8`, undefined),
+      await server.handle('GET', `${hlsBase(o)}/init.mp4`, undefined),
+      await server.handle('GET', `${hlsBase(o)}/seg0.m4s`, undefined), // made for this request
+      await server.handle('GET', `${hlsBase(o)}/seg0.m4s`, 'bytes=0-99')
+    ]
+    await server.idle()
+    responses.push(await server.handle('GET', `${hlsBase(o)}/seg0.m4s`, undefined), await server.handle('HEAD', `${hlsBase(o)}/seg0.m4s`, undefined)) // from disk
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 206, 200, 200])
+    for (const r of responses) expect(r.headers['cache-control']).toBe('no-store')
   })
 
   it('refuses traversal, other names, other plans, unknown files and symlinks out of derived/', async () => {
