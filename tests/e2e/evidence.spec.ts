@@ -35,7 +35,10 @@ test('create a case, add a file, see its hash, verify, then detect tampering', a
   await create.getByLabel('Case time zone').fill('Europe/Berlin')
   await create.getByRole('button', { name: 'Create case' }).click()
 
-  await expect(page.getByLabel('Open case')).toHaveText('Loading dock, night of 3 May · Europe/Berlin')
+  // Creating a case writes the settings, then the case database and its first custody entry:
+  // well under a second here, but one clean-clone CI run on a fresh machine took over 5 s
+  // (Playwright's default wait) for this first case of the run.
+  await expect(page.getByLabel('Open case')).toHaveText('Loading dock, night of 3 May · Europe/Berlin', { timeout: 30_000 })
   await expect(page.getByRole('table', { name: 'Custody log' })).toContainText('case.created')
 
   const evidencePath = join(host.workDir, 'badge-export.csv')
