@@ -21,6 +21,7 @@ import { join } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
 import { startHost } from '../e2e/webHostProcess'
 import { decodeFrameCode, frameCodeFilters } from '../helpers/frameCode'
+import { busyByThread, firstDomEvent, formatBusy } from './chromeTraceSummary'
 import type { BenchResult } from './benchUtil'
 import { planKeyFor, REMUX_NEIGHBOURS_AFTER, REMUX_NEIGHBOURS_BEFORE, REMUX_SEGMENT_S, TRANSCODE_SEGMENT_S } from '../../electron/core/media/mediaServer'
 
@@ -58,8 +59,9 @@ const TIMEOUT_MS = 20_000
 const TRACE = process.env.IWB_BENCH_TRACE === '1'
 /**
  * IWB_BENCH_CHROME_TRACE=<dir> writes a Chrome trace of each jump (<dir>/jump-N.json; open it
- * in https://ui.perfetto.dev or chrome://tracing): which thread of which process was busy when.
- * Tracing slows the page, so the times printed with it are not the bench's figures.
+ * in https://ui.perfetto.dev or chrome://tracing) and prints which thread of which process was
+ * busy in each 25 ms after the click. Tracing slows the page, so the times printed with it are
+ * not the bench's figures.
  */
 const CHROME_TRACE_DIR = process.env.IWB_BENCH_CHROME_TRACE ?? null
 let traced = 0
@@ -235,7 +237,12 @@ async function showInstant(page: Page, clip: BenchClip, us: number, button?: str
   }
   if (CHROME_TRACE_DIR) {
     mkdirSync(CHROME_TRACE_DIR, { recursive: true })
-    writeFileSync(join(CHROME_TRACE_DIR, `jump-${++traced}.json`), await page.context().browser()!.stopTracing())
+    const trace = await page.context().browser()!.stopTracing()
+    const file = join(CHROME_TRACE_DIR, `jump-${++traced}.json`)
+    writeFileSync(file, trace)
+    const clickUs = firstDomEvent(trace, button ? 'click' : 'submit')
+    console.log(`       Chrome trace: ${file}`)
+    if (clickUs !== null) for (const line of formatBusy(busyByThread(trace, clickUs))) console.log(`       ${line}`)
   }
   // Let any late re-seek land, then check the frame that stayed, at full size too.
   await page.waitForTimeout(250)
