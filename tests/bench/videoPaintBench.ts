@@ -22,7 +22,7 @@ import { chromium, type Page } from '@playwright/test'
 import { startHost } from '../e2e/webHostProcess'
 import { decodeFrameCode, frameCodeFilters } from '../helpers/frameCode'
 import { busyByThread, firstDomEvent, formatBusy } from './chromeTraceSummary'
-import type { BenchResult } from './benchUtil'
+import { median, type BenchResult } from './benchUtil'
 import { planKeyFor, REMUX_NEIGHBOURS_AFTER, REMUX_NEIGHBOURS_BEFORE, REMUX_SEGMENT_S, TRANSCODE_SEGMENT_S } from '../../electron/core/media/mediaServer'
 
 const ROOT = join(__dirname, '..', '..')
@@ -335,8 +335,7 @@ async function segmentBytesToPage(page: Page, hostUrl: string, segment: { sha256
     nodeMs.push(performance.now() - t0)
     if (got !== size) throw new Error(`segment fetched by Node is ${got} bytes, by the page ${size}`)
   }
-  const p50 = (xs: number[]): number => quantile([...xs].sort((a, b) => a - b), 0.5)
-  return { size, pageMs: p50(pageMs), nodeMs: p50(nodeMs) }
+  return { size, pageMs: median(pageMs), nodeMs: median(nodeMs) }
 }
 
 /**
@@ -356,9 +355,9 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
   const only = process.env.IWB_BENCH_CODECS?.split(',') // e.g. h264: a quicker run while working
   const clips = (['h264', 'hevc'] as const).filter((c) => !only || only.includes(c)).map(benchClip)
   const caseDir = join(work, 'case')
-  const h264Clip = clips.find((c) => c.codec === 'h264')
+  const h264 = clips.find((c) => c.codec === 'h264')
   // Before the browser starts: best of three, each thread count.
-  const decodeMs = h264Clip ? ([1, 2] as const).map((t) => Math.min(...[0, 1, 2].map(() => ffmpegDecodeMsPerFrame(h264Clip.files[0]!.path, t)))) : null
+  const decodeMs = h264 ? ([1, 2] as const).map((t) => Math.min(...[0, 1, 2].map(() => ffmpegDecodeMsPerFrame(h264.files[0]!.path, t)))) : null
   const host = await startHost([], (_workDir, env) => {
     const iwb = (...args: string[]): void => {
       execFileSync(process.execPath, [join(ROOT, 'electron', 'cli', 'iwb-bin.cjs'), ...args], { env, stdio: 'ignore' })
@@ -421,7 +420,6 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
         }
       }
     }
-    const h264 = clips.find((c) => c.codec === 'h264')
     if (h264) {
       // What a user sees with prefetching: the grid at rest prefetches ±30 s and the neighbouring files' edges.
       prefetch = true
@@ -432,8 +430,6 @@ export async function benchVideoPaint(work: string): Promise<BenchResult> {
         us -= 30_000_000
         await jump(h264, 'prefetch on: Back 30 s (prefetched)', us, madeAround(h264, us, false) === 0, 'Back 30 seconds')
       }
-    }
-    if (h264) {
       // The first cold jump's segment, made by then.
       const { file, inFileS } = frameAt(h264, h264.files[0]!.startUs + Math.round(H264_COLD_S[0]! * 1e6))
       bytes = await segmentBytesToPage(page, host.url, { sha256: file.sha256, k: Math.floor(inFileS / REMUX_SEGMENT_S) })

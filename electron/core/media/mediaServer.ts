@@ -317,7 +317,7 @@ export class MediaServer {
     const type = name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment'
     const kept = this.fresh.get(target)
     if (kept) return serveBytes(kept, type, range)
-    const hit = await stat(target).then((s) => s.isFile(), () => false)
+    const hit = await isFile(target)
     if (hit) {
       this.stats.cacheHits++
       this.backfillRecord(folder, src, `hls/${sha}/${planKey}/${name}`, target)
@@ -333,7 +333,7 @@ export class MediaServer {
     else {
       await this.produce(folder, src, plan, index, dir)
       // A neighbour whose run failed was not written: made on its own now.
-      if (!this.fresh.has(target) && !(await stat(target).then((s) => s.isFile(), () => false))) await this.produce(folder, src, plan, index, dir)
+      if (!(await this.madeOrWriting(target))) await this.produce(folder, src, plan, index, dir)
     }
     const made = this.fresh.get(target)
     if (made) return serveBytes(made, type, range)
@@ -442,14 +442,14 @@ export class MediaServer {
     // The fragmenter's init comes straight from the sample table: no run to wait for.
     const table = await this.fragmenterTable(folder, src)
     if (table) {
-      if (this.fresh.has(initPath) || (await stat(initPath).then((s) => s.isFile(), () => false))) return
+      if (await this.madeOrWriting(initPath)) return
       await makePlanDir(folder, src, dir)
       // (A segment's run may have made it meanwhile.)
       if (!this.fresh.has(initPath)) this.keepAndWrite(folder, src, dir, 'init.mp4', initSegment(table), { ...fragmenterRecord(src), kind: 'hls-init' })
       return
     }
     const started = Date.now()
-    while (!(await stat(initPath).then((s) => s.isFile(), () => false))) {
+    while (!(await isFile(initPath))) {
       // The first run to settle usually wrote it (a neighbourhood run writes init.mp4 first and
       // answers its segment long before its neighbours are written): look again after each.
       const running = [...this.inFlight].filter(([key]) => key.startsWith(`${dir}#`)).map(([, p]) => p.catch(() => undefined))
@@ -645,10 +645,15 @@ export class MediaServer {
     this.writes.set(path, p)
   }
 
+  /** Whether a derived file is on disk or made and being written (answered from `fresh`). */
+  private async madeOrWriting(path: string): Promise<boolean> {
+    return this.fresh.has(path) || (await isFile(path))
+  }
+
   /** Writes one derived file (read-only, atomically) unless it exists, and records it. */
   private async writeDerived(folder: CaseFolder, src: MediaSource, dir: string, name: string, data: Uint8Array, rec: DerivedProvenance & { kind: string }): Promise<void> {
     const path = join(dir, name)
-    if (await stat(path).then((s) => s.isFile(), () => false)) return
+    if (await isFile(path)) return
     const part = `${path}.${randomBytes(4).toString('hex')}.part`
     await writeFile(part, data, { flag: 'wx', mode: 0o444 })
     await rename(part, path)
@@ -660,8 +665,7 @@ export class MediaServer {
     const segName = `seg${index}.m4s`
     const segPath = join(dir, segName)
     const initPath = join(dir, 'init.mp4')
-    const have = async (p: string): Promise<boolean> => stat(p).then((s) => s.isFile(), () => false)
-    if ((await have(segPath)) && (await have(initPath))) return
+    if ((await isFile(segPath)) && (await isFile(initPath))) return
     await makePlanDir(folder, src, dir)
     if (await this.fragmentInto(folder, src, plan, index, dir)) return
     const tools = await this.mediaTools()
@@ -697,7 +701,7 @@ export class MediaServer {
         await rename(part, path)
         this.record(folder, { path: rel, kind, sha256: sha256Of(data), size: data.length, ffmpegVersion: tools.version, args: r.args, sourceEvidenceId: src.evidenceId, sourceSha256: src.sha256 })
       }
-      if (!(await have(initPath))) await write(initPath, init, `${base}/init.mp4`, 'hls-init')
+      if (!(await isFile(initPath))) await write(initPath, init, `${base}/init.mp4`, 'hls-init')
       await write(segPath, media, `${base}/${segName}`, 'hls-segment')
     } finally {
       await unlink(tmp).catch(() => undefined)
@@ -799,6 +803,8 @@ export class MediaServer {
     return { path, url: `/media/stills/${name}`, sha256, caption: caption.text }
   }
 }
+
+const isFile = (path: string): Promise<boolean> => stat(path).then((s) => s.isFile(), () => false)
 
 /** Makes a source's derived/hls/<sha>/<plan> folder and proves it stays inside derived/ (after symlinks). */
 async function makePlanDir(folder: CaseFolder, src: MediaSource, dir: string): Promise<void> {
